@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Version is the modeldb version, set at build time with -ldflags.
+var Version = "0.1.0-dev"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// usageError marks errors in how a command was called.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// silentError carries an exit code for a failure whose explanation was
+// already printed (fsck listing its problems).
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// Main runs modeldb with args (without the program name) and returns the
+// exit code. It never panics: an unexpected panic is reported as one line.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "modeldb: internal error: %v (please report this)\n", p)
+			code = exitFailure
+		}
+	}()
+	e := newEnv(stdin, stdout, stderr)
+	app := newApp(e)
+	err := app.Run(append([]string{"modeldb"}, interspersed(app, args)...))
+	if e.notFound {
+		return exitUsage
+	}
+	if err == nil {
+		return exitOK
+	}
+	var se *silentError
+	if errors.As(err, &se) {
+		return se.code
+	}
+	fmt.Fprintf(stderr, "modeldb: %s\n", oneLine(err.Error()))
+	var ue *usageError
+	if errors.As(err, &ue) || isFlagError(err) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+func isFlagError(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "flag provided but not defined") || strings.Contains(s, "Required flag") ||
+		strings.HasPrefix(s, "invalid value") || strings.Contains(s, "flag needs an argument")
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}
+
+func newApp(e *env) *cli.App {
+	return &cli.App{
+		Name:    "modeldb",
+		Usage:   "version control for machine-learning models",
+		Version: Version,
+		Description: "modeldb records every model build — pipeline, params, data, metrics, artifacts and source —\n" +
+			"as content-addressed objects in a .modeldb directory, with commits, branches and tags.\n" +
+			"Run 'modeldb COMMAND --help' for a command's options; docs/cli.md has the full reference.",
+		Reader:          e.in,
+		Writer:          e.out,
+		ErrWriter:       e.err,
+		HideHelpCommand: true,
+		Suggest:         true,
+		ExitErrHandler:  func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return &usageError{err.Error() + " (see 'modeldb --help')"}
+		},
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour output: auto, always or never (NO_COLOR is honoured)"},
+			&cli.StringFlag{Name: "C", Usage: "run as if modeldb was started in `DIR`"},
+		},
+		Before: func(c *cli.Context) error { return e.setup(c.String("color"), c.String("C")) },
+		Commands: []*cli.Command{
+			initCommand(e), commitCommand(e), logCommand(e), showCommand(e),
+			branchCommand(e), switchCommand(e), tagCommand(e), revParseCommand(e),
+			restoreCommand(e), catObjectCommand(e), fsckCommand(e),
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(e.err, "modeldb: '%s' is not a modeldb command (see 'modeldb --help')\n", name)
+			e.notFound = true
+		},
+	}
+}
+
+// commandUsageError makes flag errors of a subcommand one clear line.
+func commandUsageError(name string) cli.OnUsageErrorFunc {
+	return func(_ *cli.Context, err error, _ bool) error {
+		return &usageError{fmt.Sprintf("%s: %v (see 'modeldb %s --help')", name, err, name)}
+	}
+}
+
+// exactArgs checks the number of positional arguments.
+func argsBetween(c *cli.Context, min, max int, usage string) error {
+	n := c.NArg()
+	if n < min || (max >= 0 && n > max) {
+		return usagef("usage: modeldb %s %s", c.Command.Name, usage)
+	}
+	return nil
+}
