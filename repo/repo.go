@@ -99,7 +99,12 @@ func Open(start string) (*Repo, error) {
 }
 
 // OpenDir opens the repository whose .modeldb directory is mdb.
-func OpenDir(mdb string) (*Repo, error) {
+func OpenDir(mdb string) (*Repo, error) { return OpenDirWith(mdb, fsstore.Options{}) }
+
+// OpenDirWith opens the repository whose .modeldb directory is mdb with
+// store options (fsstore.Options{NotDurable: true} for bulk generators of
+// throw-away repositories).
+func OpenDirWith(mdb string, opts fsstore.Options) (*Repo, error) {
 	abs, err := filepath.Abs(mdb)
 	if err != nil {
 		return nil, err
@@ -108,7 +113,7 @@ func OpenDir(mdb string) (*Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := fsstore.Open(abs)
+	st, err := fsstore.OpenWith(abs, opts)
 	if err != nil {
 		return nil, err
 	}

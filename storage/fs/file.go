@@ -6,14 +6,14 @@ import (
 
 // writeTemp writes data to a new file in dir, fsyncs and closes it, and
 // returns its path. The caller renames or links it into place.
-func writeTemp(dir, pattern string, data []byte) (string, error) {
+func writeTemp(dir, pattern string, data []byte, durable bool) (string, error) {
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}
 	name := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
@@ -29,6 +29,13 @@ func writeTemp(dir, pattern string, data []byte) (string, error) {
 // syncDir fsyncs a directory so that entries created or renamed in it
 // survive a power loss.
 func syncDir(dir string) error {
+	return syncDirIf(dir, true)
+}
+
+func syncDirIf(dir string, durable bool) error {
+	if !durable {
+		return nil
+	}
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

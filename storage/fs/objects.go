@@ -34,11 +34,13 @@ type objectStore struct {
 	enc *zstd.Encoder
 	dec *zstd.Decoder
 
+	durable bool
+
 	mu    sync.Mutex
 	dirty map[string]bool // directories whose entries must be fsynced by Sync
 }
 
-func newObjectStore(root string) (*objectStore, error) {
+func newObjectStore(root string, durable bool) (*objectStore, error) {
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return nil, err
@@ -49,7 +51,7 @@ func newObjectStore(root string) (*objectStore, error) {
 	}
 	return &objectStore{
 		dir: filepath.Join(root, "objects"), tmp: filepath.Join(root, "tmp"),
-		enc: enc, dec: dec, dirty: map[string]bool{},
+		enc: enc, dec: dec, dirty: map[string]bool{}, durable: durable,
 	}, nil
 }
 
@@ -127,7 +129,7 @@ func (s *objectStore) Put(data []byte) (objects.ID, error) {
 	if err := s.ensureDir(dir); err != nil {
 		return id, err
 	}
-	tmp, err := writeTemp(s.tmp, "obj-", s.encode(data))
+	tmp, err := writeTemp(s.tmp, "obj-", s.encode(data), s.durable)
 	if err != nil {
 		return id, fmt.Errorf("write object %s: %w", id.Short(), err)
 	}
@@ -163,7 +165,7 @@ func (s *objectStore) Sync() error {
 	s.dirty = map[string]bool{}
 	s.mu.Unlock()
 	for d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := syncDirIf(d, s.durable); err != nil {
 			return fmt.Errorf("sync %s: %w", d, err)
 		}
 	}

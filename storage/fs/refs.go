@@ -19,7 +19,8 @@ import (
 const symbolicPrefix = "ref: "
 
 type refStore struct {
-	root string // the .modeldb directory
+	root    string // the .modeldb directory
+	durable bool
 }
 
 func (s *refStore) refPath(name refs.Name) string {
@@ -157,7 +158,7 @@ func (s *refStore) write(u refs.Update) error {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("delete ref %s: %w", u.Name, err)
 		}
-		return syncDir(dir)
+		return syncDirIf(dir, s.durable)
 	}
 	content := u.New.String() + "\n"
 	if u.Target != "" {
@@ -166,7 +167,7 @@ func (s *refStore) write(u refs.Update) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write ref %s: %w", u.Name, err)
 	}
-	tmp, err := writeTemp(dir, ".tmp-", []byte(content))
+	tmp, err := writeTemp(dir, ".tmp-", []byte(content), s.durable)
 	if err != nil {
 		return fmt.Errorf("write ref %s: %w", u.Name, err)
 	}
@@ -174,7 +175,7 @@ func (s *refStore) write(u refs.Update) error {
 		os.Remove(tmp)
 		return fmt.Errorf("write ref %s: %w", u.Name, err)
 	}
-	return syncDir(dir)
+	return syncDirIf(dir, s.durable)
 }
 
 func (s *refStore) appendLog(name refs.Name, e refs.LogEntry) error {
@@ -187,7 +188,7 @@ func (s *refStore) appendLog(name refs.Name, e refs.LogEntry) error {
 		return fmt.Errorf("write reflog of %s: %w", name, err)
 	}
 	_, err = f.WriteString(e.Format())
-	if err == nil {
+	if err == nil && s.durable {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

@@ -35,8 +35,18 @@ func Create(root string) (*Store, error) {
 	return Open(root)
 }
 
+// Options change how a store is opened.
+type Options struct {
+	// NotDurable skips every fsync. Only for bulk generators of throw-away
+	// repositories (benchmarks); a crash can then lose or tear writes.
+	NotDurable bool
+}
+
 // Open opens the store in root.
-func Open(root string) (*Store, error) {
+func Open(root string) (*Store, error) { return OpenWith(root, Options{}) }
+
+// OpenWith opens the store in root with options.
+func OpenWith(root string, opts Options) (*Store, error) {
 	for _, d := range []string{"objects", "refs"} {
 		if st, err := os.Stat(filepath.Join(root, d)); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("%s: %w (missing %s/)", root, ErrNotStore, d)
@@ -45,11 +55,11 @@ func Open(root string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o755); err != nil {
 		return nil, err
 	}
-	objs, err := newObjectStore(root)
+	objs, err := newObjectStore(root, !opts.NotDurable)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{objectStore: objs, refStore: &refStore{root: root}, root: root}, nil
+	return &Store{objectStore: objs, refStore: &refStore{root: root, durable: !opts.NotDurable}, root: root}, nil
 }
 
 // Root returns the store's directory.
