@@ -168,3 +168,7 @@ type CorruptError struct {
 func (e *CorruptError) Error() string {
 	return fmt.Sprintf("object %s is corrupt: %s", e.ID, e.Reason)
 }
+
+// TimeFormat is the fixed-width UTC layout of commit times, so that times
+// compare correctly as strings.
+const TimeFormat = "2006-01-02T15:04:05.000000000Z"
