@@ -146,8 +146,11 @@ func (s *Styles) writeStages(b *strings.Builder, stages []objects.Stage, indent,
 			}
 			fmt.Fprintf(b, "%s    %s\n", indent, strings.Join(ps, " "))
 		}
-		if len(st.Inputs) > 0 || len(st.Outputs) > 0 {
-			fmt.Fprintf(b, "%s    %s\n", indent, s.Dim.Render(strings.Join(st.Inputs, ", ")+" → "+strings.Join(st.Outputs, ", ")))
+		if len(st.Inputs) > 0 {
+			fmt.Fprintf(b, "%s    %s\n", indent, s.Dim.Render("in:  "+strings.Join(st.Inputs, ", ")))
+		}
+		if len(st.Outputs) > 0 {
+			fmt.Fprintf(b, "%s    %s\n", indent, s.Dim.Render("out: "+strings.Join(st.Outputs, ", ")))
 		}
 		if st.Artifact != "" {
 			fmt.Fprintf(b, "%s    %s\n", indent, s.Dim.Render("fitted: "+st.Artifact))

@@ -46,7 +46,7 @@ def make_rows(n, seed):
 
 def write_csv(path, rows):
     with open(path, "w", newline="") as f:
-        w = csv.writer(f)
+        w = csv.writer(f, lineterminator="\n")
         w.writerow(COLUMNS)
         w.writerows(rows)
 
@@ -72,6 +72,8 @@ def plain(v):
         return v
     if isinstance(v, (list, tuple)):
         return [plain(x) for x in v]
+    if isinstance(v, type):
+        return v.__module__ + "." + v.__name__
     return type(v).__module__.split(".")[0] + "." + type(v).__name__
 
 
