@@ -1,4 +1,3 @@
-// Command modeldb is version control for machine-learning models.
 package main
 
 import (

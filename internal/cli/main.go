@@ -99,7 +99,7 @@ func newApp(e *env) *cli.App {
 		Commands: []*cli.Command{
 			initCommand(e), commitCommand(e), logCommand(e), showCommand(e),
 			branchCommand(e), switchCommand(e), tagCommand(e), revParseCommand(e),
-			restoreCommand(e), catObjectCommand(e), fsckCommand(e),
+			restoreCommand(e), catObjectCommand(e), fsckCommand(e), reflogCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fmt.Fprintf(e.err, "modeldb: '%s' is not a modeldb command (see 'modeldb --help')\n", name)

@@ -1,4 +1,3 @@
-// Package repotest offers helpers for tests that need a repository.
 package repotest
 
 import (

@@ -1,0 +1,3 @@
+// Package repotest offers helpers for tests that need a real repository in
+// a temporary directory.
+package repotest
