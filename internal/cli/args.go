@@ -10,7 +10,7 @@ import (
 // arguments, so "modeldb restore REV PATH -o OUT" works as users of git
 // expect (urfave/cli stops reading flags at the first positional argument).
 // Everything after "--" is left alone.
-func interspersed(app *cli.App, args []string) []string {
+func interspersed(app *cli.App, args []string) ([]string, error) {
 	// Skip global flags to find the command.
 	i := 0
 	for i < len(args) && strings.HasPrefix(args[i], "-") && args[i] != "--" {
@@ -20,11 +20,11 @@ func interspersed(app *cli.App, args []string) []string {
 		i++
 	}
 	if i >= len(args) {
-		return args
+		return args, nil
 	}
 	cmd := app.Command(args[i])
 	if cmd == nil {
-		return args
+		return args, nil
 	}
 	rest := args[i+1:]
 	var flags, positional []string
@@ -36,7 +36,10 @@ func interspersed(app *cli.App, args []string) []string {
 		}
 		if strings.HasPrefix(a, "-") && a != "-" {
 			flags = append(flags, a)
-			if takesValue(cmd.Flags, a) && j+1 < len(rest) {
+			if takesValue(cmd.Flags, a) {
+				if j+1 >= len(rest) {
+					return nil, usagef("%s: flag %s needs a value (see 'modeldb %s --help')", cmd.Name, a, cmd.Name)
+				}
 				j++
 				flags = append(flags, rest[j])
 			}
@@ -46,7 +49,7 @@ func interspersed(app *cli.App, args []string) []string {
 	}
 	out := append([]string{}, args[:i+1]...)
 	out = append(out, flags...)
-	return append(out, positional...)
+	return append(out, positional...), nil
 }
 
 // takesValue reports whether arg ("-o", "--output") names a flag that

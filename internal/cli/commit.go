@@ -115,13 +115,14 @@ func readSpec(e *env, c *cli.Context) (*runfile.Spec, string, error) {
 		spec, err := runfile.Parse(e.in, runfile.FormatJSON, "stdin")
 		return spec, e.dir, err
 	case js != "":
-		f, err := os.Open(resolveArg(e, js))
+		p := resolveArg(e, js)
+		f, err := os.Open(p)
 		if err != nil {
 			return nil, "", err
 		}
 		defer f.Close()
 		spec, err := runfile.Parse(f, runfile.FormatJSON, js)
-		return spec, e.dir, err
+		return spec, filepath.Dir(p), err
 	}
 	return &runfile.Spec{}, e.dir, nil
 }
@@ -148,25 +149,42 @@ func applyFlags(spec *runfile.Spec, c *cli.Context, fix func(string) string) err
 		}
 		spec.Params[k] = v
 	}
+	seen := map[string]bool{}
+	once := func(flag, key string) error {
+		if seen[flag+"\x00"+key] {
+			return usagef("commit: %s %s is given twice", flag, key)
+		}
+		seen[flag+"\x00"+key] = true
+		return nil
+	}
 	for _, m := range c.StringSlice("metric") {
 		metric, err := runfile.ParseMetricFlag(m)
 		if err != nil {
 			return usagef("commit: --metric %s", err)
 		}
-		spec.Metrics = append(spec.Metrics, metric)
+		if err := once("--metric", metric.Key()); err != nil {
+			return err
+		}
+		spec.SetMetric(metric)
 	}
 	for _, d := range c.StringSlice("dataset") {
 		role, path, err := runfile.ParsePairFlag(d, "ROLE=PATH")
 		if err != nil {
 			return usagef("commit: --dataset %s", err)
 		}
-		spec.Datasets = append(spec.Datasets, runfile.Dataset{Role: role, Path: fix(path), Store: c.Bool("store-data")})
+		if err := once("--dataset", role); err != nil {
+			return err
+		}
+		spec.SetDataset(runfile.Dataset{Role: role, Path: fix(path), Store: c.Bool("store-data")})
 	}
 	for _, a := range c.StringSlice("artifact") {
 		art := runfile.ParseArtifactFlag(a)
 		art.Name = art.StoredName()
 		art.Path = fix(art.Path)
-		spec.Artifacts = append(spec.Artifacts, art)
+		if err := once("--artifact", art.Name); err != nil {
+			return err
+		}
+		spec.SetArtifact(art)
 	}
 	for _, t := range c.StringSlice("tag") {
 		k, v, err := runfile.ParsePairFlag(t, "KEY=VALUE")

@@ -45,7 +45,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}()
 	e := newEnv(stdin, stdout, stderr)
 	app := newApp(e)
-	err := app.Run(append([]string{"modeldb"}, interspersed(app, args)...))
+	args, err := interspersed(app, args)
+	if err == nil {
+		err = app.Run(append([]string{"modeldb"}, args...))
+	}
 	if e.notFound {
 		return exitUsage
 	}
@@ -86,8 +89,10 @@ func newApp(e *env) *cli.App {
 		Writer:          e.out,
 		ErrWriter:       e.err,
 		HideHelpCommand: true,
-		Suggest:         true,
-		ExitErrHandler:  func(*cli.Context, error) {},
+		// "--param layers=[64,32]" is one value, not two.
+		DisableSliceFlagSeparator: true,
+		Suggest:                   true,
+		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return &usageError{err.Error() + " (see 'modeldb --help')"}
 		},

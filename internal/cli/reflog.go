@@ -34,7 +34,7 @@ func reflogCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if arg := c.Args().First(); arg != "" {
+			if arg := c.Args().First(); arg != "" && arg != "HEAD" {
 				name = reflogName(arg)
 			}
 			if name == "" {
