@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Name is a full reference name such as "refs/heads/main" or "HEAD".
@@ -75,6 +76,8 @@ func ValidateShort(s string) error {
 		return bad(`contains "@{"`)
 	case strings.HasSuffix(s, "."):
 		return bad(`ends with "."`)
+	case !utf8.ValidString(s):
+		return bad("is not valid UTF-8")
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
@@ -95,4 +98,13 @@ func ValidateShort(s string) error {
 		}
 	}
 	return nil
+}
+
+// ValidateNew checks a name for a new branch or tag: ValidateShort, and
+// not a name that revisions read otherwise ("HEAD", "refs/…").
+func ValidateNew(s string) error {
+	if s == string(HEAD) || strings.HasPrefix(s, "refs/") {
+		return fmt.Errorf("%w %q: reserved (it would not resolve as a branch or tag)", ErrInvalidName, s)
+	}
+	return ValidateShort(s)
 }

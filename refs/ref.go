@@ -64,3 +64,14 @@ type LogEntry struct {
 	Time    time.Time
 	Message string
 }
+
+// DamagedError reports a reference file whose content does not parse.
+type DamagedError struct {
+	Name Name
+	Err  error
+}
+
+func (e *DamagedError) Error() string { return fmt.Sprintf("ref %s is damaged: %v", e.Name, e.Err) }
+
+// Unwrap returns the parse error.
+func (e *DamagedError) Unwrap() error { return e.Err }

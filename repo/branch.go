@@ -51,7 +51,7 @@ func (r *Repo) Branches() ([]Branch, error) {
 
 // CreateBranch creates branch name at the commit rev resolves to.
 func (r *Repo) CreateBranch(name, rev string) (objects.ID, error) {
-	if err := refs.ValidateShort(name); err != nil {
+	if err := refs.ValidateNew(name); err != nil {
 		return objects.ID{}, fmt.Errorf("branch name: %w", err)
 	}
 	id, err := r.Resolve(rev)
@@ -70,8 +70,11 @@ func (r *Repo) CreateBranch(name, rev string) (objects.ID, error) {
 // tip is not reachable from HEAD, as git branch -d does.
 func (r *Repo) DeleteBranch(name string, force bool) (objects.ID, error) {
 	ref, err := r.Store.Ref(refs.Branch(name))
+	if errors.Is(err, refs.ErrNotFound) {
+		return objects.ID{}, fmt.Errorf("no branch named %q (see 'modeldb branch')", name)
+	}
 	if err != nil {
-		return objects.ID{}, fmt.Errorf("branch %q: %w", name, err)
+		return objects.ID{}, err
 	}
 	cur, head, err := r.Head()
 	if err != nil {
@@ -112,18 +115,33 @@ func (r *Repo) IsAncestor(a, b objects.ID) (bool, error) {
 // created at start (HEAD when empty). Switching to a branch of an empty
 // repository is allowed, as the first commit will create it.
 func (r *Repo) Switch(name string, create bool, start string) error {
-	if err := refs.ValidateShort(name); err != nil {
+	if err := refs.ValidateNew(name); err != nil {
 		return fmt.Errorf("branch name: %w", err)
 	}
-	if create {
+	cur, head, err := r.Head()
+	if err != nil {
+		return err
+	}
+	unborn := head.IsZero() && (start == "" || start == "HEAD")
+	switch {
+	case create && unborn:
+		// No commits yet: the new branch is created by the first commit.
+		if _, err := r.Store.Ref(refs.Branch(name)); err == nil {
+			return fmt.Errorf("%w: %s", ErrBranchExists, name)
+		}
+	case create:
 		if start == "" {
 			start = "HEAD"
 		}
 		if _, err := r.CreateBranch(name, start); err != nil {
 			return err
 		}
-	} else if _, err := r.Store.Ref(refs.Branch(name)); err != nil {
-		return fmt.Errorf("branch %q: %w (use 'modeldb switch -c %s' to create it)", name, err, name)
+	case cur == refs.Branch(name):
+		// Already there (perhaps a branch without commits yet).
+	default:
+		if _, err := r.Store.Ref(refs.Branch(name)); err != nil {
+			return fmt.Errorf("branch %q: %w (use 'modeldb switch -c %s' to create it)", name, err, name)
+		}
 	}
 	return r.Store.Update(r.Author(), refs.Update{Name: refs.HEAD, Target: refs.Branch(name)})
 }
@@ -152,7 +170,7 @@ var ErrTagExists = errors.New("tag already exists")
 
 // CreateTag creates (or with force, moves) tag name to rev's commit.
 func (r *Repo) CreateTag(name, rev string, force bool) (objects.ID, error) {
-	if err := refs.ValidateShort(name); err != nil {
+	if err := refs.ValidateNew(name); err != nil {
 		return objects.ID{}, fmt.Errorf("tag name: %w", err)
 	}
 	id, err := r.Resolve(rev)
@@ -174,8 +192,11 @@ func (r *Repo) CreateTag(name, rev string, force bool) (objects.ID, error) {
 // DeleteTag deletes a tag.
 func (r *Repo) DeleteTag(name string) (objects.ID, error) {
 	ref, err := r.Store.Ref(refs.Tag(name))
+	if errors.Is(err, refs.ErrNotFound) {
+		return objects.ID{}, fmt.Errorf("no tag named %q (see 'modeldb tag')", name)
+	}
 	if err != nil {
-		return objects.ID{}, fmt.Errorf("tag %q: %w", name, err)
+		return objects.ID{}, err
 	}
 	return ref.ID, r.Store.Update(r.Author(), refs.Update{Name: refs.Tag(name), Old: refs.Expect(ref.ID), Message: "tag: deleted"})
 }

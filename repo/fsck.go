@@ -111,7 +111,15 @@ func (r *Repo) fsckRefs(rep *FsckReport, kinds map[objects.ID]string) (map[objec
 	}
 	list, err := r.Store.Refs("refs/")
 	if err != nil {
-		rep.Problems = append(rep.Problems, Problem{Ref: "refs/", What: err.Error()})
+		for _, e := range unjoin(err) {
+			var de *refs.DamagedError
+			if errors.As(e, &de) {
+				rep.Refs++
+				rep.Problems = append(rep.Problems, Problem{Ref: string(de.Name), What: "damaged: " + de.Err.Error()})
+			} else {
+				rep.Problems = append(rep.Problems, Problem{Ref: "refs/", What: e.Error()})
+			}
+		}
 	}
 	for _, ref := range list {
 		rep.Refs++
@@ -197,4 +205,12 @@ func (r *Repo) fsckReachable(rep *FsckReport, kinds map[objects.ID]string, roots
 			}
 		}
 	}
+}
+
+// unjoin splits an errors.Join result into its parts.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }

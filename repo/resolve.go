@@ -77,7 +77,7 @@ func (r *Repo) step(rev string, id objects.ID, st refs.Step) (objects.ID, error)
 				return objects.ID{}, err
 			}
 			if len(c.Parents) == 0 {
-				return objects.ID{}, fmt.Errorf("%w %q: history has only %d commits before it", ErrUnknownRevision, rev, i)
+				return objects.ID{}, fmt.Errorf("%w %q: history has only %d commit(s) before it", ErrUnknownRevision, rev, i)
 			}
 			id = c.Parents[0]
 		}

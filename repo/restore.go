@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/modeldb/modeldb/files"
@@ -72,11 +73,20 @@ func (r *Repo) RestoreFile(f StoredFile, path string) error {
 var ErrTargetExists = errors.New("file exists")
 
 // CheckTarget refuses to overwrite an existing path unless force is set.
+// Only regular files are ever replaced; the directory must exist.
 func CheckTarget(path string, force bool) error {
-	if force {
-		return nil
+	if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+		return fmt.Errorf("cannot restore to %s: directory %s does not exist", path, filepath.Dir(path))
 	}
-	if _, err := os.Lstat(path); err == nil {
+	st, err := os.Lstat(path)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("cannot restore to %s: it is a directory", path)
+	case !st.Mode().IsRegular():
+		return fmt.Errorf("cannot restore to %s: it is not a regular file (use -o - to write to standard output)", path)
+	case !force:
 		return fmt.Errorf("%s: %w (use --force to overwrite, or -o to choose another path)", path, ErrTargetExists)
 	}
 	return nil

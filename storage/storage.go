@@ -33,7 +33,9 @@ type Refs interface {
 	// Ref reads one reference without following symbolic ones; a missing
 	// reference wraps refs.ErrNotFound.
 	Ref(name refs.Name) (refs.Ref, error)
-	// Refs lists the references whose names start with prefix, sorted by name.
+	// Refs lists the references whose names start with prefix, sorted by
+	// name. Damaged references are left out of the list and reported as
+	// *refs.DamagedError (joined with errors.Join) beside it.
 	Refs(prefix string) ([]refs.Ref, error)
 	// Update applies the updates atomically with respect to other callers:
 	// under one lock, every Old is compared first (a mismatch is a

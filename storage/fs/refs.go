@@ -42,7 +42,11 @@ func (s *refStore) Ref(name refs.Name) (refs.Ref, error) {
 	if err != nil {
 		return refs.Ref{}, fmt.Errorf("read ref %s: %w", name, err)
 	}
-	return parseRef(name, string(b))
+	r, err := parseRef(name, string(b))
+	if err != nil {
+		return r, &refs.DamagedError{Name: name, Err: err}
+	}
+	return r, nil
 }
 
 func parseRef(name refs.Name, content string) (refs.Ref, error) {
@@ -50,19 +54,20 @@ func parseRef(name refs.Name, content string) (refs.Ref, error) {
 	if t, ok := strings.CutPrefix(content, symbolicPrefix); ok {
 		target := refs.Name(t)
 		if err := target.Validate(); err != nil {
-			return refs.Ref{}, fmt.Errorf("ref %s is damaged: %w", name, err)
+			return refs.Ref{}, err
 		}
 		return refs.Ref{Name: name, Target: target}, nil
 	}
 	id, err := objects.ParseID(content)
 	if err != nil {
-		return refs.Ref{}, fmt.Errorf("ref %s is damaged: %w", name, err)
+		return refs.Ref{}, err
 	}
 	return refs.Ref{Name: name, ID: id}, nil
 }
 
 func (s *refStore) Refs(prefix string) ([]refs.Ref, error) {
 	var out []refs.Ref
+	var damaged []error
 	base := filepath.Join(s.root, "refs")
 	err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -84,6 +89,11 @@ func (s *refStore) Refs(prefix string) ([]refs.Ref, error) {
 			return nil
 		}
 		r, err := s.Ref(refs.Name(name))
+		var de *refs.DamagedError
+		if errors.As(err, &de) {
+			damaged = append(damaged, err) // keep listing the others
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -91,6 +101,9 @@ func (s *refStore) Refs(prefix string) ([]refs.Ref, error) {
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if err == nil {
+		err = errors.Join(damaged...)
+	}
 	return out, err
 }
 
