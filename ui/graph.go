@@ -60,7 +60,14 @@ func (g *Graph) Next(id objects.ID, parents []objects.ID) (joins []string, first
 	return joins, first, rest
 }
 
+// Continuation returns the prefix of a line between commits: one "|" per
+// open lane.
+func (g *Graph) Continuation() string { return g.draw(-1, "") }
+
 func (g *Graph) draw(col int, mark string) string {
+	if len(g.lanes) == 0 && col < 0 {
+		return "  " // after the last root: keep the text aligned
+	}
 	n := len(g.lanes)
 	if col >= n {
 		n = col + 1

@@ -52,7 +52,11 @@ func (s *Styles) decorations(refs []string) string {
 
 // OnelineLog renders "ID NAME (refs) message" on one line.
 func (s *Styles) OnelineLog(e LogEntry) string {
-	return s.Commit.Render(e.ID.Short()) + " " + s.RunName.Render(e.Commit.Name) + s.decorations(e.Refs) + " " + firstLine(e.Commit.Message)
+	line := s.Commit.Render(e.ID.Short()) + " " + s.RunName.Render(e.Commit.Name) + s.decorations(e.Refs)
+	if msg := firstLine(e.Commit.Message); msg != "" {
+		line += " " + msg
+	}
+	return line
 }
 
 // LongLog renders the multi-line form of a log entry, without a trailing
@@ -94,15 +98,15 @@ func (s *Styles) WriteLog(w io.Writer, e LogEntry, oneline bool, graph *Graph, f
 		_, err := io.WriteString(w, strings.Join(lines, "\n")+"\n")
 		return err
 	}
-	joins, head, rest := graph.Next(e.ID, e.Commit.Parents)
 	var b strings.Builder
-	for _, j := range joins {
-		b.WriteString(j + "\n")
-	}
 	start := 0
 	if !oneline && !first {
-		b.WriteString(strings.TrimRight(rest, " ") + "\n") // the blank separator line
+		b.WriteString(strings.TrimRight(graph.Continuation(), " ") + "\n") // the blank separator line
 		start = 1
+	}
+	joins, head, rest := graph.Next(e.ID, e.Commit.Parents)
+	for _, j := range joins {
+		b.WriteString(j + "\n")
 	}
 	for i, l := range lines[start:] {
 		p := rest

@@ -178,7 +178,7 @@ func (s *Styles) writeDataset(b *strings.Builder, d objects.Dataset) {
 	}
 	desc = append(desc, s.Value.Render(FormatSize(d.Size)))
 	if d.Rows != nil {
-		desc = append(desc, fmt.Sprintf("%d rows × %d columns", *d.Rows, len(d.Columns)))
+		desc = append(desc, plural(*d.Rows, "row")+" × "+plural(int64(len(d.Columns)), "column"))
 	}
 	if d.Data != nil {
 		desc = append(desc, s.Good.Render("stored"))
@@ -197,4 +197,11 @@ func (s *Styles) writeDataset(b *strings.Builder, d objects.Dataset) {
 		}
 		fmt.Fprintf(b, "    %s\n", s.Dim.Render("columns "+strings.Join(cols, ", ")))
 	}
+}
+
+func plural(n int64, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
