@@ -54,6 +54,9 @@ func (r *Repo) CreateBranch(name, rev string) (objects.ID, error) {
 	if err := refs.ValidateNew(name); err != nil {
 		return objects.ID{}, fmt.Errorf("branch name: %w", err)
 	}
+	if err := r.checkNameFree(name, refs.Branch(name)); err != nil {
+		return objects.ID{}, err
+	}
 	id, err := r.Resolve(rev)
 	if err != nil {
 		return id, err
@@ -126,8 +129,11 @@ func (r *Repo) Switch(name string, create bool, start string) error {
 	switch {
 	case create && unborn:
 		// No commits yet: the new branch is created by the first commit.
-		if _, err := r.Store.Ref(refs.Branch(name)); err == nil {
+		if _, err := r.Store.Ref(refs.Branch(name)); err == nil || cur == refs.Branch(name) {
 			return fmt.Errorf("%w: %s", ErrBranchExists, name)
+		}
+		if err := r.checkNameFree(name, refs.Branch(name)); err != nil {
+			return err
 		}
 	case create:
 		if start == "" {
@@ -172,6 +178,9 @@ var ErrTagExists = errors.New("tag already exists")
 func (r *Repo) CreateTag(name, rev string, force bool) (objects.ID, error) {
 	if err := refs.ValidateNew(name); err != nil {
 		return objects.ID{}, fmt.Errorf("tag name: %w", err)
+	}
+	if err := r.checkNameFree(name, refs.Tag(name)); err != nil {
+		return objects.ID{}, err
 	}
 	id, err := r.Resolve(rev)
 	if err != nil {

@@ -43,6 +43,9 @@ func (r *Repo) Commit(run *objects.Run, opts CommitOptions) (*CommitResult, erro
 		if err := refs.ValidateShort(run.Name); err != nil {
 			return nil, fmt.Errorf("run name: %w", err)
 		}
+		if err := r.checkNameFree(run.Name, refs.Run(run.Name)); err != nil {
+			return nil, err
+		}
 	}
 	if opts.Author == "" {
 		opts.Author = r.Author()
@@ -72,7 +75,7 @@ func (r *Repo) Commit(run *objects.Run, opts CommitOptions) (*CommitResult, erro
 }
 
 func (r *Repo) tryCommit(run *objects.Run, opts CommitOptions) (*CommitResult, error) {
-	if r.nameTaken(run.Name) {
+	if r.nameTaken(run.Name) || r.checkNameFree(run.Name, refs.Run(run.Name)) != nil {
 		return nil, &refs.ConflictError{Name: refs.Run(run.Name), Actual: r.runRefID(run.Name)}
 	}
 	runData, runID, err := objects.Encode(run)
@@ -125,6 +128,27 @@ func (r *Repo) tryCommit(run *objects.Run, opts CommitOptions) (*CommitResult, e
 func (r *Repo) nameTaken(name string) bool {
 	_, err := r.Store.Ref(refs.Run(name))
 	return err == nil
+}
+
+// ErrNameClash is returned when a new run, branch or tag name is already
+// the name of another kind of reference, which would make it ambiguous.
+var ErrNameClash = errors.New("name already used")
+
+// checkNameFree refuses a new name that a branch, tag or run already has
+// (other than the kind being created).
+func (r *Repo) checkNameFree(name string, except refs.Name) error {
+	for _, n := range []struct {
+		what string
+		ref  refs.Name
+	}{{"branch", refs.Branch(name)}, {"tag", refs.Tag(name)}, {"run", refs.Run(name)}} {
+		if n.ref == except {
+			continue
+		}
+		if _, err := r.Store.Ref(n.ref); err == nil {
+			return fmt.Errorf("%w: %q is already a %s name; choose another so revisions stay unambiguous", ErrNameClash, name, n.what)
+		}
+	}
+	return nil
 }
 
 func (r *Repo) runRefID(name string) objects.ID {

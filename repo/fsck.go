@@ -1,6 +1,7 @@
 package repo
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -14,6 +15,17 @@ type Problem struct {
 	Object objects.ID `json:"object,omitempty"`
 	Ref    string     `json:"ref,omitempty"`
 	What   string     `json:"problem"`
+}
+
+// MarshalJSON leaves out the object of a reference problem.
+func (p Problem) MarshalJSON() ([]byte, error) {
+	out := map[string]string{"problem": p.What}
+	if p.Ref != "" {
+		out["ref"] = p.Ref
+	} else {
+		out["object"] = p.Object.String()
+	}
+	return json.Marshal(out)
 }
 
 func (p Problem) String() string {
@@ -44,6 +56,7 @@ func (r *Repo) Fsck() (*FsckReport, error) {
 		if err != nil {
 			rep.Problems = append(rep.Problems, Problem{Object: id, What: problemText(err)})
 			kinds[id] = "corrupt"
+			rep.Kinds["corrupt"]++
 			return nil
 		}
 		kind := objects.KindOf(data)

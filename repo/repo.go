@@ -77,6 +77,12 @@ func Init(dir string) (*Repo, error) {
 // MODELDB_DIR, when set, names the .modeldb directory directly.
 func Open(start string) (*Repo, error) {
 	if d := os.Getenv("MODELDB_DIR"); d != "" {
+		if st, err := os.Stat(filepath.Join(d, DirName)); err == nil && st.IsDir() {
+			d = filepath.Join(d, DirName) // the work directory was named
+		}
+		if _, err := os.Stat(filepath.Join(d, "config.toml")); err != nil {
+			return nil, fmt.Errorf("MODELDB_DIR=%s is not a modeldb repository (.modeldb) directory", d)
+		}
 		return OpenDir(d)
 	}
 	dir, err := filepath.Abs(start)

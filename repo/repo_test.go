@@ -77,8 +77,16 @@ func TestCommitAndResolve(t *testing.T) {
 func TestAmbiguousNames(t *testing.T) {
 	r := repotest.New(t)
 	a := repotest.Commit(t, r, "x", 0.5)
-	repotest.Commit(t, r, "y", 0.6)
-	if _, err := r.CreateBranch("x", "y"); err != nil {
+	y := repotest.Commit(t, r, "y", 0.6)
+	// modeldb refuses to create the clash itself...
+	if _, err := r.CreateBranch("x", "y"); !errors.Is(err, repo.ErrNameClash) {
+		t.Fatalf("branch named like a run: %v", err)
+	}
+	if _, err := r.Commit(&objects.Run{Name: "main"}, repo.CommitOptions{}); !errors.Is(err, repo.ErrNameClash) {
+		t.Fatalf("run named like a branch: %v", err)
+	}
+	// ...but one can arrive from elsewhere (a remote, an older version).
+	if err := r.Store.Update("t", refs.Update{Name: refs.Branch("x"), New: y.Commit}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := r.Resolve("x")

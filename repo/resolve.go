@@ -22,11 +22,16 @@ const minPrefix = 4
 // AmbiguousError is returned when a revision matches more than one object.
 type AmbiguousError struct {
 	Rev        string
-	Candidates []string // "branch main → 3fa2c1d0e4", …
+	Candidates []string // "branch main → 3fa2c1d0e4", "commit 3fa2c1d0e4", …
+	Prefix     bool     // the candidates are objects sharing an id prefix
 }
 
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("revision %q is ambiguous: %s", e.Rev, strings.Join(e.Candidates, "; "))
+	hint := fmt.Sprintf("name one with its full ref, e.g. refs/heads/%s or refs/runs/%s", e.Rev, e.Rev)
+	if e.Prefix {
+		hint = "give more digits of the id"
+	}
+	return fmt.Sprintf("revision %q is ambiguous: %s (%s)", e.Rev, strings.Join(e.Candidates, "; "), hint)
 }
 
 // Head returns the branch HEAD points at ("" when detached) and the commit
@@ -140,7 +145,7 @@ func (r *Repo) resolveBase(base string) (objects.ID, error) {
 	case 1:
 		return cands[0].id, nil
 	}
-	amb := &AmbiguousError{Rev: base}
+	amb := &AmbiguousError{Rev: base, Prefix: objects.IsHex(base) && cands[0].what == objects.KindCommit}
 	for _, c := range cands {
 		amb.Candidates = append(amb.Candidates, c.what+" → "+c.id.Short())
 	}
@@ -212,9 +217,13 @@ func (r *Repo) ResolveObject(s string) (objects.ID, error) {
 	case 1:
 		return ids[0], nil
 	}
-	amb := &AmbiguousError{Rev: s}
+	amb := &AmbiguousError{Rev: s, Prefix: true}
 	for _, id := range ids {
-		amb.Candidates = append(amb.Candidates, id.Short())
+		kind := "unreadable"
+		if data, err := r.Store.Get(id); err == nil {
+			kind = objects.KindOf(data)
+		}
+		amb.Candidates = append(amb.Candidates, kind+" "+id.Short())
 	}
 	sort.Strings(amb.Candidates)
 	return objects.ID{}, amb

@@ -18,6 +18,9 @@ func FormatValue(v any) string {
 	case nil:
 		return "null"
 	case string:
+		if looksTyped(t) {
+			return strconv.Quote(t) // the string "10", not the number 10
+		}
 		return t
 	case float64:
 		return FormatNumber(t)
@@ -96,4 +99,17 @@ func (s *Styles) MetricsLine(ms []objects.Metric) string {
 		parts = append(parts, s.Metric.Render(m.Key())+"="+s.Value.Render(FormatNumber(m.Value)))
 	}
 	return strings.Join(parts, "  ")
+}
+
+// looksTyped reports whether a string would read as a number, bool, null
+// or JSON value when printed bare.
+func looksTyped(s string) bool {
+	switch s {
+	case "", "true", "false", "null":
+		return true
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	return strings.HasPrefix(s, "[") || strings.HasPrefix(s, "{") || strings.HasPrefix(s, `"`)
 }

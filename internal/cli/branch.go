@@ -9,8 +9,8 @@ func branchCommand(e *env) *cli.Command {
 		Name:  "branch",
 		Usage: "list, create or delete branches",
 		Description: "modeldb branch                 list branches (* marks the current one)\n" +
-			"   modeldb branch NAME [START]    create NAME at START (default HEAD)\n" +
-			"   modeldb branch -d NAME         delete NAME if it is reachable from HEAD (-D: even if not)",
+			"modeldb branch NAME [START]    create NAME at START (default HEAD)\n" +
+			"modeldb branch -d NAME         delete NAME if it is reachable from HEAD (-D: even if not)",
 		ArgsUsage:    "[NAME [START]]",
 		OnUsageError: commandUsageError("branch"),
 		Flags: []cli.Flag{

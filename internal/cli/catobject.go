@@ -10,7 +10,7 @@ func catObjectCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:         "cat-object",
 		Usage:        "print an object's stored bytes (plumbing), verified against its id",
-		Description:  "Metadata objects (commit, run, file) print as their canonical JSON; chunks as raw bytes.\n   -t prints the kind, -s the size in bytes.",
+		Description:  "Metadata objects (commit, run, file) print as their canonical JSON; chunks as raw bytes.\n-t prints the kind, -s the size in bytes.",
 		ArgsUsage:    "ID",
 		OnUsageError: commandUsageError("cat-object"),
 		Flags: []cli.Flag{

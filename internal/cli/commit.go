@@ -16,11 +16,11 @@ func commitCommand(e *env) *cli.Command {
 		Usage: "record a run and commit it on the current branch",
 		Description: "The run comes from a run file (-f run.toml or run.json; docs/runfile.md), from JSON on\n" +
 			"stdin (--json -), from flags, or from a file plus flags (flags win).\n\n" +
-			"   --param KEY=VALUE          VALUE is typed: 10, 0.5, true, null, [1,2], {\"a\":1}, else a string\n" +
-			"   --metric [SPLIT:]NAME[SLICE][@STEP]=VALUE   e.g. accuracy=0.91, \"accuracy[country=US]=0.88\",\n" +
-			"                              loss@3=0.21, test:auc=0.8\n" +
-			"   --dataset ROLE=PATH        fingerprint a data file (SHA-256, size; rows and columns for CSV)\n" +
-			"   --artifact [NAME=]PATH     store a file the run produced (streamed, chunked, deduplicated)",
+			"--param KEY=VALUE          VALUE is typed: 10, 0.5, true, null, [1,2], {\"a\":1}, else a string\n" +
+			"--metric [SPLIT:]NAME[SLICE][@STEP]=VALUE   e.g. accuracy=0.91, \"accuracy[country=US]=0.88\",\n" +
+			"                           loss@3=0.21, test:auc=0.8\n" +
+			"--dataset ROLE=PATH        fingerprint a data file (SHA-256, size; rows and columns for CSV)\n" +
+			"--artifact [NAME=]PATH     store a file the run produced (streamed, chunked, deduplicated)",
 		ArgsUsage:    " ",
 		OnUsageError: commandUsageError("commit"),
 		Flags: []cli.Flag{

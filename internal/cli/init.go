@@ -21,7 +21,7 @@ func initCommand(e *env) *cli.Command {
 			}
 			dir := e.dir
 			if c.NArg() == 1 {
-				dir = c.Args().First()
+				dir = resolveArg(e, c.Args().First())
 			}
 			r, err := repo.Init(dir)
 			if errors.Is(err, repo.ErrExists) {

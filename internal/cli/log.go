@@ -65,7 +65,7 @@ func runLog(e *env, c *cli.Context) error {
 			return repo.ErrStopWalk
 		}
 		entry := ui.LogEntry{ID: id, Commit: commit, Refs: decos[id]}
-		if !oneline {
+		if !oneline || asJSON {
 			if entry.Run, err = r.ReadRun(commit.Run); err != nil {
 				return err
 			}

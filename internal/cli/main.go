@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -85,16 +86,15 @@ func newApp(e *env) *cli.App {
 		Description: "modeldb records every model build — pipeline, params, data, metrics, artifacts and source —\n" +
 			"as content-addressed objects in a .modeldb directory, with commits, branches and tags.\n" +
 			"Run 'modeldb COMMAND --help' for a command's options; docs/cli.md has the full reference.",
-		Reader:          e.in,
-		Writer:          e.out,
-		ErrWriter:       e.err,
-		HideHelpCommand: true,
+		Reader:    e.in,
+		Writer:    e.out,
+		ErrWriter: e.err,
 		// "--param layers=[64,32]" is one value, not two.
 		DisableSliceFlagSeparator: true,
 		Suggest:                   true,
 		ExitErrHandler:            func(*cli.Context, error) {},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return &usageError{err.Error() + " (see 'modeldb --help')"}
+			return &usageError{longFlags(err.Error()) + " (see 'modeldb --help')"}
 		},
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour output: auto, always or never (NO_COLOR is honoured)"},
@@ -107,7 +107,11 @@ func newApp(e *env) *cli.App {
 			restoreCommand(e), catObjectCommand(e), fsckCommand(e), reflogCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(e.err, "modeldb: '%s' is not a modeldb command (see 'modeldb --help')\n", name)
+			hint := "see 'modeldb --help'"
+			if s := suggest(name, c.App.VisibleCommands()); s != "" {
+				hint = "did you mean '" + s + "'?"
+			}
+			fmt.Fprintf(e.err, "modeldb: '%s' is not a modeldb command (%s)\n", name, hint)
 			e.notFound = true
 		},
 	}
@@ -116,9 +120,14 @@ func newApp(e *env) *cli.App {
 // commandUsageError makes flag errors of a subcommand one clear line.
 func commandUsageError(name string) cli.OnUsageErrorFunc {
 	return func(_ *cli.Context, err error, _ bool) error {
-		return &usageError{fmt.Sprintf("%s: %v (see 'modeldb %s --help')", name, err, name)}
+		return &usageError{fmt.Sprintf("%s: %s (see 'modeldb %s --help')", name, longFlags(err.Error()), name)}
 	}
 }
+
+var singleDashLong = regexp.MustCompile(`(^|[ :])-([A-Za-z][A-Za-z-]+)`)
+
+// longFlags rewrites "-bogus" in Go's flag errors to "--bogus", as typed.
+func longFlags(msg string) string { return singleDashLong.ReplaceAllString(msg, "$1--$2") }
 
 // exactArgs checks the number of positional arguments.
 func argsBetween(c *cli.Context, min, max int, usage string) error {
@@ -127,4 +136,35 @@ func argsBetween(c *cli.Context, min, max int, usage string) error {
 		return usagef("usage: modeldb %s %s", c.Command.Name, usage)
 	}
 	return nil
+}
+
+// suggest returns the command closest to name (at most two edits away), or "".
+func suggest(name string, cmds []*cli.Command) string {
+	best, bestDist := "", 3
+	for _, c := range cmds {
+		if d := editDistance(name, c.Name); d < bestDist {
+			best, bestDist = c.Name, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

@@ -14,7 +14,7 @@ func reflogCommand(e *env) *cli.Command {
 		Name:  "reflog",
 		Usage: "show how a branch or tag moved, newest first (for recovering lost commits)",
 		Description: "REF is a branch (default: the current one), tags/NAME for a tag, or a full refs/… name.\n" +
-			"   The reflog survives deleting a branch, so its commits can be found and branched again.",
+			"The reflog survives deleting a branch, so its commits can be found and branched again.",
 		ArgsUsage:    "[REF]",
 		OnUsageError: commandUsageError("reflog"),
 		Flags: []cli.Flag{
@@ -36,6 +36,11 @@ func reflogCommand(e *env) *cli.Command {
 			}
 			if arg := c.Args().First(); arg != "" && arg != "HEAD" {
 				name = reflogName(arg)
+				if _, err := r.Store.Ref(name); err != nil && name.IsBranch() {
+					if _, terr := r.Store.Ref(refs.Tag(arg)); terr == nil {
+						name = refs.Tag(arg)
+					}
+				}
 			}
 			if name == "" {
 				return usagef("reflog: HEAD is detached; name a branch")

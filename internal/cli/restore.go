@@ -13,9 +13,9 @@ func restoreCommand(e *env) *cli.Command {
 		Name:  "restore",
 		Usage: "write an artifact (or stored dataset) of a run back to disk, verified",
 		Description: "Restores PATH as recorded in run REV. Every chunk and the whole file are checked against\n" +
-			"   their SHA-256; the file is written to a temporary name and renamed into place, so a failed\n" +
-			"   restore never leaves a half-written file. Without -o the file goes to the base name of PATH\n" +
-			"   in the current directory; -o - writes to standard output.",
+			"their SHA-256; the file is written to a temporary name and renamed into place, so a failed\n" +
+			"restore never leaves a half-written file. Without -o the file goes to the base name of PATH\n" +
+			"in the current directory; -o - writes to standard output.",
 		ArgsUsage:    "REV PATH",
 		OnUsageError: commandUsageError("restore"),
 		Flags: []cli.Flag{

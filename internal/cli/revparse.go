@@ -8,7 +8,7 @@ func revParseCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:         "rev-parse",
 		Usage:        "print the full commit id each revision names",
-		Description:  "A revision is a full or unique-prefix id, HEAD, a branch, tag or run name, remote/branch,\n   followed by any number of ~N (N-th first-parent ancestor) and ^N (N-th parent) steps.",
+		Description:  "A revision is a full or unique-prefix id, HEAD, a branch, tag or run name, remote/branch,\nfollowed by any number of ~N (N-th first-parent ancestor) and ^N (N-th parent) steps.",
 		ArgsUsage:    "REV...",
 		OnUsageError: commandUsageError("rev-parse"),
 		Flags: []cli.Flag{

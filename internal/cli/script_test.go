@@ -73,6 +73,7 @@ func TestScripts(t *testing.T) {
 			"corrupt":    cmdCorrupt,
 			"corruptobj": cmdCorruptObj,
 			"rmobj":      cmdRmObj,
+			"setref":     cmdSetRef,
 		},
 	})
 }
@@ -253,4 +254,17 @@ func cmdRmObj(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: rmobj ID")
 	}
 	ts.Check(os.Remove(objectFile(ts, args[0])))
+}
+
+// setref REFNAME ID writes a reference file directly, as a ref received
+// from elsewhere (or written by an older modeldb) would arrive, bypassing
+// the checks modeldb makes when it creates names itself.
+func cmdSetRef(ts *testscript.TestScript, neg bool, args []string) {
+	noNeg(ts, neg, "setref")
+	if len(args) != 2 || !strings.HasPrefix(args[0], "refs/") {
+		ts.Fatalf("usage: setref refs/... ID")
+	}
+	p := ts.MkAbs(filepath.Join(".modeldb", filepath.FromSlash(args[0])))
+	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+	ts.Check(os.WriteFile(p, []byte(args[1]+"\n"), 0o644))
 }

@@ -9,8 +9,8 @@ func tagCommand(e *env) *cli.Command {
 		Name:  "tag",
 		Usage: "list, create or delete tags",
 		Description: "modeldb tag                list tags\n" +
-			"   modeldb tag NAME [REV]     tag REV (default HEAD) as NAME (--force moves an existing tag)\n" +
-			"   modeldb tag -d NAME        delete a tag",
+			"modeldb tag NAME [REV]     tag REV (default HEAD) as NAME (--force moves an existing tag)\n" +
+			"modeldb tag -d NAME        delete a tag",
 		ArgsUsage:    "[NAME [REV]]",
 		OnUsageError: commandUsageError("tag"),
 		Flags: []cli.Flag{

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/modeldb/modeldb/objects"
@@ -11,6 +12,14 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// plural returns "1 problem", "2 problems".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // nullID returns nil for the zero ID so JSON shows null.
