@@ -1,7 +1,10 @@
 package fs
 
 import (
+	"errors"
 	"os"
+	"sync"
+	"syscall"
 )
 
 // writeTemp writes data to a new file in dir, fsyncs and closes it, and
@@ -45,4 +48,71 @@ func syncDirIf(dir string, durable bool) error {
 		err = cerr
 	}
 	return err
+}
+
+// readFile reads a whole (small) file with the fewest system calls: open,
+// fstat, read, close.
+func readFile(path string) ([]byte, error) {
+	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	for errors.Is(err, syscall.EINTR) {
+		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	defer syscall.Close(fd)
+	var st syscall.Stat_t
+	if err := syscall.Fstat(fd, &st); err != nil {
+		return nil, &os.PathError{Op: "stat", Path: path, Err: err}
+	}
+	buf := make([]byte, st.Size)
+	n := 0
+	for n < len(buf) {
+		m, err := syscall.Read(fd, buf[n:])
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		if m == 0 {
+			break // the file shrank: return what is there; the hash check decides
+		}
+		n += m
+	}
+	return buf[:n], nil
+}
+
+// parallel runs fn(0) … fn(n-1) on up to 8 goroutines and returns the
+// first error. Independent fsyncs issued together let the file system
+// commit them in one journal transaction.
+func parallel(n int, fn func(i int) error) error {
+	if n <= 1 {
+		if n == 1 {
+			return fn(0)
+		}
+		return nil
+	}
+	workers := min(n, 8)
+	errs := make(chan error, n)
+	next := make(chan int, n)
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := fn(i); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }

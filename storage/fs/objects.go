@@ -25,8 +25,10 @@ const (
 // damaged file cannot make a read allocate without limit.
 const maxObjectSize = 256 << 20
 
-// compressMin is the size below which objects are stored raw.
-const compressMin = 128
+// compressMin is the size below which objects are stored raw: small
+// metadata objects (commits) gain little from compression, and reading
+// them raw keeps history fast.
+const compressMin = 1024
 
 type objectStore struct {
 	dir string // .../objects
@@ -36,8 +38,9 @@ type objectStore struct {
 
 	durable bool
 
-	mu    sync.Mutex
-	dirty map[string]bool // directories whose entries must be fsynced by Sync
+	mu      sync.Mutex
+	dirty   map[string]bool // directories whose entries must be fsynced by Sync
+	pending map[objects.ID]pendingObject
 }
 
 func newObjectStore(root string, durable bool) (*objectStore, error) {
@@ -52,6 +55,7 @@ func newObjectStore(root string, durable bool) (*objectStore, error) {
 	return &objectStore{
 		dir: filepath.Join(root, "objects"), tmp: filepath.Join(root, "tmp"),
 		enc: enc, dec: dec, dirty: map[string]bool{}, durable: durable,
+		pending: map[objects.ID]pendingObject{},
 	}, nil
 }
 
@@ -62,6 +66,12 @@ func (s *objectStore) path(id objects.ID) (dir, file string) {
 }
 
 func (s *objectStore) Has(id objects.ID) (bool, error) {
+	s.mu.Lock()
+	_, queued := s.pending[id]
+	s.mu.Unlock()
+	if queued {
+		return true, nil
+	}
 	_, p := s.path(id)
 	_, err := os.Lstat(p)
 	if err == nil {
@@ -75,7 +85,12 @@ func (s *objectStore) Has(id objects.ID) (bool, error) {
 
 func (s *objectStore) Get(id objects.ID) ([]byte, error) {
 	_, p := s.path(id)
-	stored, err := os.ReadFile(p)
+	s.mu.Lock()
+	if po, ok := s.pending[id]; ok {
+		p = po.file.Name()
+	}
+	s.mu.Unlock()
+	stored, err := readFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read object %s: %w", id, storage.ErrNotFound)
 	}
@@ -120,28 +135,92 @@ func (s *objectStore) encode(data []byte) []byte {
 	return out
 }
 
+// Put writes data to a temporary file and queues it; Sync makes queued
+// objects durable and visible together, so a commit pays for its fsyncs in
+// one parallel batch rather than one after another.
 func (s *objectStore) Put(data []byte) (objects.ID, error) {
 	id := objects.Hash(data)
 	dir, p := s.path(id)
+	s.mu.Lock()
+	_, queued := s.pending[id]
+	s.mu.Unlock()
+	if queued {
+		return id, nil
+	}
 	if _, err := os.Lstat(p); err == nil {
 		return id, nil
 	}
 	if err := s.ensureDir(dir); err != nil {
 		return id, err
 	}
-	tmp, err := writeTemp(s.tmp, "obj-", s.encode(data), s.durable)
+	f, err := os.CreateTemp(s.tmp, "obj-")
 	if err != nil {
 		return id, fmt.Errorf("write object %s: %w", id.Short(), err)
 	}
-	defer os.Remove(tmp)
-	// Link, not rename: an existing object is never replaced.
-	if err := os.Link(tmp, p); err != nil && !errors.Is(err, fs.ErrExist) {
+	if _, err := f.Write(s.encode(data)); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return id, fmt.Errorf("write object %s: %w", id.Short(), err)
 	}
-	s.markDirty(dir)
+	s.mu.Lock()
+	s.pending[id] = pendingObject{file: f, final: p, dir: dir}
+	full := len(s.pending) >= maxPending
+	s.mu.Unlock()
+	if full {
+		return id, s.flush()
+	}
 	return id, nil
 }
 
+// maxPending bounds the queued objects (and so the open files) before
+// Put flushes them itself.
+const maxPending = 64
+
+type pendingObject struct {
+	file  *os.File // the temporary file, still open
+	final string
+	dir   string
+}
+
+// flush fsyncs the queued temporary files in parallel and links each to
+// its final name. Link, not rename: an existing object is never replaced.
+func (s *objectStore) flush() error {
+	s.mu.Lock()
+	batch := s.pending
+	s.pending = map[objects.ID]pendingObject{}
+	s.mu.Unlock()
+	list := make([]pendingObject, 0, len(batch))
+	for _, po := range batch {
+		list = append(list, po)
+	}
+	defer func() {
+		for _, po := range list {
+			os.Remove(po.file.Name())
+		}
+	}()
+	err := parallel(len(list), func(i int) error {
+		po := list[i]
+		var err error
+		if s.durable {
+			err = po.file.Sync()
+		}
+		if cerr := po.file.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Link(po.file.Name(), po.final)
+			if errors.Is(err, fs.ErrExist) {
+				err = nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("write object %s: %w", filepath.Base(po.dir)+filepath.Base(po.final), err)
+		}
+		s.markDirty(po.dir)
+		return nil
+	})
+	return err
+}
 func (s *objectStore) ensureDir(dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return nil
@@ -159,20 +238,44 @@ func (s *objectStore) markDirty(dir string) {
 	s.mu.Unlock()
 }
 
+// Sync flushes the queued objects and fsyncs every directory that gained
+// an entry, in parallel.
 func (s *objectStore) Sync() error {
+	if err := s.flush(); err != nil {
+		return err
+	}
 	s.mu.Lock()
-	dirs := s.dirty
+	dirs := make([]string, 0, len(s.dirty))
+	for d := range s.dirty {
+		dirs = append(dirs, d)
+	}
 	s.dirty = map[string]bool{}
 	s.mu.Unlock()
-	for d := range dirs {
-		if err := syncDirIf(d, s.durable); err != nil {
-			return fmt.Errorf("sync %s: %w", d, err)
+	return parallel(len(dirs), func(i int) error {
+		if err := syncDirIf(dirs[i], s.durable); err != nil {
+			return fmt.Errorf("sync %s: %w", dirs[i], err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (s *objectStore) List(prefix string, fn func(objects.ID) error) error {
+	// Queued objects first (they are not in the fan-out directories yet).
+	s.mu.Lock()
+	var queued []objects.ID
+	for id := range s.pending {
+		if strings.HasPrefix(id.String(), prefix) {
+			queued = append(queued, id)
+		}
+	}
+	s.mu.Unlock()
+	seen := map[objects.ID]bool{}
+	for _, id := range queued {
+		seen[id] = true
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
 	fans, err := os.ReadDir(s.dir)
 	if err != nil {
 		return err
@@ -195,8 +298,8 @@ func (s *objectStore) List(prefix string, fn func(objects.ID) error) error {
 				continue
 			}
 			id, err := objects.ParseID(hex)
-			if err != nil {
-				continue // not an object file
+			if err != nil || seen[id] {
+				continue // not an object file, or listed already
 			}
 			if err := fn(id); err != nil {
 				return err

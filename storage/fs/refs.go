@@ -129,19 +129,74 @@ func (s *refStore) Update(who string, updates ...refs.Update) error {
 			return &refs.ConflictError{Name: u.Name, Expected: *u.Old, Actual: cur.ID}
 		}
 	}
-	now := time.Now()
-	for i, u := range updates {
-		if err := s.write(u); err != nil {
-			return err
+	return s.apply(who, updates, olds)
+}
+
+// apply writes the updates of a transaction whose checks passed: every new
+// value to a temporary file, all fsynced together; then the renames; then
+// the directories, fsynced together; then the reflog lines.
+func (s *refStore) apply(who string, updates []refs.Update, olds []objects.ID) error {
+	tmps := make([]string, len(updates))
+	err := parallel(len(updates), func(i int) error {
+		u := updates[i]
+		if u.New.IsZero() && u.Target == "" {
+			return nil // a deletion
 		}
-		if u.Target == "" && !strings.HasPrefix(string(u.Name), refs.RunsPrefix) {
-			e := refs.LogEntry{Old: olds[i], New: u.New, Who: who, Time: now, Message: u.Message}
-			if err := s.appendLog(u.Name, e); err != nil {
-				return err
+		content := u.New.String() + "\n"
+		if u.Target != "" {
+			content = symbolicPrefix + string(u.Target) + "\n"
+		}
+		dir := filepath.Dir(s.refPath(u.Name))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("write ref %s: %w", u.Name, err)
+		}
+		tmp, err := writeTemp(dir, ".tmp-", []byte(content), s.durable)
+		if err != nil {
+			return fmt.Errorf("write ref %s: %w", u.Name, err)
+		}
+		tmps[i] = tmp
+		return nil
+	})
+	defer func() {
+		for _, t := range tmps {
+			if t != "" {
+				os.Remove(t)
 			}
 		}
+	}()
+	if err != nil {
+		return err
 	}
-	return nil
+	dirs := map[string]bool{}
+	for i, u := range updates {
+		p := s.refPath(u.Name)
+		dirs[filepath.Dir(p)] = true
+		if tmps[i] == "" {
+			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("delete ref %s: %w", u.Name, err)
+			}
+			continue
+		}
+		if err := os.Rename(tmps[i], p); err != nil {
+			return fmt.Errorf("write ref %s: %w", u.Name, err)
+		}
+		tmps[i] = ""
+	}
+	dirList := make([]string, 0, len(dirs))
+	for d := range dirs {
+		dirList = append(dirList, d)
+	}
+	if err := parallel(len(dirList), func(i int) error { return syncDirIf(dirList[i], s.durable) }); err != nil {
+		return err
+	}
+	now := time.Now()
+	return parallel(len(updates), func(i int) error {
+		u := updates[i]
+		if u.Target != "" || strings.HasPrefix(string(u.Name), refs.RunsPrefix) {
+			return nil // symbolic refs and run names keep no reflog
+		}
+		return s.appendLog(u.Name, refs.LogEntry{Old: olds[i], New: u.New, Who: who, Time: now, Message: u.Message})
+	})
 }
 
 // lock takes the repository's reference lock. flock(2) is released by the
@@ -162,33 +217,6 @@ func (s *refStore) lock() (func(), error) {
 		return nil, fmt.Errorf("lock refs: %w", err)
 	}
 	return func() { f.Close() }, nil
-}
-
-func (s *refStore) write(u refs.Update) error {
-	p := s.refPath(u.Name)
-	dir := filepath.Dir(p)
-	if u.New.IsZero() && u.Target == "" {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("delete ref %s: %w", u.Name, err)
-		}
-		return syncDirIf(dir, s.durable)
-	}
-	content := u.New.String() + "\n"
-	if u.Target != "" {
-		content = symbolicPrefix + string(u.Target) + "\n"
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write ref %s: %w", u.Name, err)
-	}
-	tmp, err := writeTemp(dir, ".tmp-", []byte(content), s.durable)
-	if err != nil {
-		return fmt.Errorf("write ref %s: %w", u.Name, err)
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write ref %s: %w", u.Name, err)
-	}
-	return syncDirIf(dir, s.durable)
 }
 
 func (s *refStore) appendLog(name refs.Name, e refs.LogEntry) error {

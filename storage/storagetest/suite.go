@@ -135,6 +135,9 @@ func testCorrupt(t *testing.T, h Harness) {
 	}
 	s := open(t, h)
 	id := put(t, s, "precious model bytes, precious model bytes, precious model bytes, precious model bytes, precious model bytes, precious")
+	if err := s.Sync(); err != nil {
+		t.Fatal(err)
+	}
 	h.Corrupt(t, s, id)
 	_, err := s.Get(id)
 	var ce *objects.CorruptError
