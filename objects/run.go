@@ -136,3 +136,27 @@ func (r *Run) ParamNames() []string {
 	sort.Strings(names)
 	return names
 }
+
+// KeyMetrics returns the metrics worth showing in one line of history: for
+// each name, slice and split its last recorded value (curves reduce to
+// their last step), at most max of them, in recorded order.
+func (r *Run) KeyMetrics(max int) []Metric {
+	last := map[string]int{}
+	var order []string
+	for i, m := range r.Metrics {
+		m.Step = nil
+		key := m.Key()
+		if _, ok := last[key]; !ok {
+			order = append(order, key)
+		}
+		last[key] = i
+	}
+	var out []Metric
+	for _, key := range order {
+		if len(out) == max {
+			break
+		}
+		out = append(out, r.Metrics[last[key]])
+	}
+	return out
+}

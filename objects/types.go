@@ -42,7 +42,13 @@ type Commit struct {
 	Author  string `json:"author"`
 	Time    string `json:"time"` // RFC 3339 with nanoseconds, UTC
 	Message string `json:"message"`
+	// Metrics repeats the run's key metrics (Run.KeyMetrics) so that history
+	// with metrics can be listed without reading runs.
+	Metrics []Metric `json:"metrics,omitempty"`
 }
+
+// CommitMetrics is how many key metrics a commit repeats from its run.
+const CommitMetrics = 8
 
 // File is the manifest of a stored file: its chunks in order and the
 // SHA-256 of the whole content.

@@ -91,7 +91,8 @@ func (r *Repo) tryCommit(run *objects.Run, opts CommitOptions) (*CommitResult, e
 	}
 	c := &objects.Commit{
 		Run: runID, Name: run.Name, Author: opts.Author, Message: opts.Message,
-		Time: opts.Time.UTC().Format(objects.TimeFormat),
+		Time:    opts.Time.UTC().Format(objects.TimeFormat),
+		Metrics: run.KeyMetrics(objects.CommitMetrics),
 	}
 	if !tip.IsZero() {
 		c.Parents = []objects.ID{tip}

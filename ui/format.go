@@ -68,30 +68,6 @@ func SortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// KeyMetrics returns the metrics worth showing in one line of history:
-// for each key its last value, at most max of them, in recorded order.
-func KeyMetrics(run *objects.Run, max int) []objects.Metric {
-	last := map[string]int{}
-	var order []string
-	for i, m := range run.Metrics {
-		k := m
-		k.Step = nil
-		key := k.Key()
-		if _, ok := last[key]; !ok {
-			order = append(order, key)
-		}
-		last[key] = i
-	}
-	var out []objects.Metric
-	for _, key := range order {
-		if len(out) == max {
-			break
-		}
-		out = append(out, run.Metrics[last[key]])
-	}
-	return out
-}
-
 // MetricsLine renders metrics as "name=value" pairs.
 func (s *Styles) MetricsLine(ms []objects.Metric) string {
 	parts := make([]string, 0, len(ms))

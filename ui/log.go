@@ -9,12 +9,10 @@ import (
 	"github.com/modeldb/modeldb/objects"
 )
 
-// LogEntry is one commit as log shows it. Run is nil when only the commit
-// was read (one-line format).
+// LogEntry is one commit as log shows it.
 type LogEntry struct {
 	ID     objects.ID
 	Commit *objects.Commit
-	Run    *objects.Run
 	Refs   []string
 }
 
@@ -74,10 +72,8 @@ func (s *Styles) LongLog(e LogEntry) []string {
 			lines = append(lines, "    "+l)
 		}
 	}
-	if e.Run != nil {
-		if ms := KeyMetrics(e.Run, 6); len(ms) > 0 {
-			lines = append(lines, "", "    "+s.MetricsLine(ms))
-		}
+	if ms := e.Commit.Metrics; len(ms) > 0 {
+		lines = append(lines, "", "    "+s.MetricsLine(ms))
 	}
 	return lines
 }

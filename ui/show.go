@@ -125,7 +125,7 @@ func (s *Styles) writeSections(b *strings.Builder, r *objects.Run) {
 	}
 }
 
-func (s *Styles) writePairs(b *strings.Builder, rows [][2]string, keyStyle interface{ Render(...string) string }) {
+func (s *Styles) writePairs(b *strings.Builder, rows [][2]string, keyStyle Style) {
 	width := 0
 	for _, r := range rows {
 		width = max(width, len(r[0]))

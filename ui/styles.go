@@ -2,6 +2,7 @@ package ui
 
 import (
 	"io"
+	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -9,20 +10,39 @@ import (
 
 // Styles holds every style modeldb uses, built once for one output.
 type Styles struct {
-	Commit   lipgloss.Style // commit ids
-	RunName  lipgloss.Style // run names
-	Ref      lipgloss.Style // branch names in decorations
-	Head     lipgloss.Style // "HEAD ->"
-	Tag      lipgloss.Style // tag decorations
-	Label    lipgloss.Style // field labels in show
-	Heading  lipgloss.Style // section headings
-	Metric   lipgloss.Style // metric names
-	Value    lipgloss.Style // numbers
-	Dim      lipgloss.Style // secondary text
-	Good     lipgloss.Style // success marks
-	Bad      lipgloss.Style // problems
-	Graph    lipgloss.Style // graph lines
-	Operator lipgloss.Style // pipeline operators
+	Commit   Style // commit ids
+	RunName  Style // run names
+	Ref      Style // branch names in decorations
+	Head     Style // "HEAD ->"
+	Tag      Style // tag decorations
+	Label    Style // field labels in show
+	Heading  Style // section headings
+	Metric   Style // metric names
+	Value    Style // numbers
+	Dim      Style // secondary text
+	Good     Style // success marks
+	Bad      Style // problems
+	Graph    Style // graph lines
+	Operator Style // pipeline operators
+}
+
+// Style renders text in one style, or returns it unchanged when colour is
+// off (without going through lipgloss at all: history of 100,000 commits
+// is printed through these).
+type Style struct {
+	style lipgloss.Style
+	on    bool
+}
+
+// Render styles the strings, joined by spaces.
+func (s Style) Render(strs ...string) string {
+	if !s.on {
+		if len(strs) == 1 {
+			return strs[0]
+		}
+		return strings.Join(strs, " ")
+	}
+	return s.style.Render(strs...)
 }
 
 // NewStyles returns styles for w. With color false every style is plain.
@@ -33,21 +53,32 @@ func NewStyles(w io.Writer, color bool) *Styles {
 	} else {
 		r.SetColorProfile(termenv.Ascii)
 	}
-	s := func() lipgloss.Style { return r.NewStyle() }
+	s := func() builder { return builder{r.NewStyle(), color} }
 	return &Styles{
-		Commit:   s().Foreground(lipgloss.Color("3")),
-		RunName:  s().Foreground(lipgloss.Color("6")).Bold(true),
-		Ref:      s().Foreground(lipgloss.Color("2")).Bold(true),
-		Head:     s().Foreground(lipgloss.Color("6")).Bold(true),
-		Tag:      s().Foreground(lipgloss.Color("3")).Bold(true),
-		Label:    s().Foreground(lipgloss.Color("8")),
-		Heading:  s().Bold(true).Underline(true),
-		Metric:   s().Foreground(lipgloss.Color("5")),
-		Value:    s().Bold(true),
-		Dim:      s().Foreground(lipgloss.Color("8")),
-		Good:     s().Foreground(lipgloss.Color("2")),
-		Bad:      s().Foreground(lipgloss.Color("1")).Bold(true),
-		Graph:    s().Foreground(lipgloss.Color("4")),
-		Operator: s().Foreground(lipgloss.Color("4")),
+		Commit:   s().fg("3").done(),
+		RunName:  s().fg("6").bold().done(),
+		Ref:      s().fg("2").bold().done(),
+		Head:     s().fg("6").bold().done(),
+		Tag:      s().fg("3").bold().done(),
+		Label:    s().fg("8").done(),
+		Heading:  s().bold().underline().done(),
+		Metric:   s().fg("5").done(),
+		Value:    s().bold().done(),
+		Dim:      s().fg("8").done(),
+		Good:     s().fg("2").done(),
+		Bad:      s().fg("1").bold().done(),
+		Graph:    s().fg("4").done(),
+		Operator: s().fg("4").done(),
 	}
 }
+
+// builder assembles a Style.
+type builder struct {
+	style lipgloss.Style
+	on    bool
+}
+
+func (b builder) fg(c string) builder { b.style = b.style.Foreground(lipgloss.Color(c)); return b }
+func (b builder) bold() builder       { b.style = b.style.Bold(true); return b }
+func (b builder) underline() builder  { b.style = b.style.Underline(true); return b }
+func (b builder) done() Style         { return Style{b.style, b.on} }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/modeldb/modeldb/repo"
 	"github.com/modeldb/modeldb/ui"
 )
@@ -19,6 +21,7 @@ type env struct {
 	styles   *ui.Styles
 	dir      string
 	notFound bool
+	terminal bool // standard output is a terminal
 }
 
 func newEnv(in io.Reader, out, errw io.Writer) *env {
@@ -35,7 +38,7 @@ func (e *env) setup(color, dir string) error {
 		on = false
 	case "auto":
 		_, noColor := os.LookupEnv("NO_COLOR")
-		on = !noColor && isTerminal(e.out) && os.Getenv("TERM") != "dumb"
+		on = !noColor && e.terminal && os.Getenv("TERM") != "dumb"
 	default:
 		return usagef("--color must be auto, always or never, not %q", color)
 	}
@@ -50,13 +53,15 @@ func (e *env) setup(color, dir string) error {
 	return nil
 }
 
+// isTerminal reports whether w is a terminal (not merely a character
+// device such as /dev/null).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // openRepo opens the repository containing the working directory.

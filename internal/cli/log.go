@@ -65,11 +65,6 @@ func runLog(e *env, c *cli.Context) error {
 			return repo.ErrStopWalk
 		}
 		entry := ui.LogEntry{ID: id, Commit: commit, Refs: decos[id]}
-		if !oneline || asJSON {
-			if entry.Run, err = r.ReadRun(commit.Run); err != nil {
-				return err
-			}
-		}
 		n++
 		if asJSON {
 			j := logJSON{ID: id, Name: commit.Name, Run: commit.Run, Parents: commit.Parents, Author: commit.Author,
@@ -77,9 +72,7 @@ func runLog(e *env, c *cli.Context) error {
 			if j.Refs == nil {
 				j.Refs = []string{}
 			}
-			if entry.Run != nil {
-				j.Metrics = entry.Run.Metrics
-			}
+			j.Metrics = commit.Metrics
 			out = append(out, j)
 			return nil
 		}

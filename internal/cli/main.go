@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -44,7 +45,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = exitFailure
 		}
 	}()
-	e := newEnv(stdin, stdout, stderr)
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	e := newEnv(stdin, out, stderr)
+	e.terminal = isTerminal(stdout)
 	app := newApp(e)
 	args, err := interspersed(app, args)
 	if err == nil {
@@ -56,6 +60,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if err == nil {
 		return exitOK
 	}
+	out.Flush()
 	var se *silentError
 	if errors.As(err, &se) {
 		return se.code
