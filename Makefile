@@ -1,13 +1,16 @@
 # modeldb — build, test, demo. `make help` lists the targets.
 GO ?= go
 BIN := bin/modeldb
+# A static binary (no cgo: no dynamic loader at start-up) without urfave/cli's
+# man-page generator: both shave milliseconds off every command.
+BUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags urfave_cli_no_docs
 
 .PHONY: all build test test-short fuzz vet fmt demo bench clean help
 
 all: build
 
 build: ## build bin/modeldb
-	$(GO) build -o $(BIN) ./cmd/modeldb
+	$(BUILD) -o $(BIN) ./cmd/modeldb
 
 test: vet ## run every test (what CI runs)
 	$(GO) test -count=1 ./...

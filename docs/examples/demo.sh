@@ -23,7 +23,7 @@ if ! "$PY" -c 'import sklearn' 2>/dev/null; then
 fi
 
 echo "== building modeldb"
-(cd "$top" && go build -o bin/modeldb ./cmd/modeldb)
+make -C "$top" --no-print-directory build
 export PATH="$top/bin:$PATH"
 export MODELDB_AUTHOR="${MODELDB_AUTHOR:-Demo Scientist <demo@example.com>}"
 
