@@ -113,6 +113,12 @@ func Encode(v any) ([]byte, ID, error) {
 
 // DecodeCommit decodes a commit object.
 func DecodeCommit(data []byte) (*Commit, error) {
+	if c, err := decodeCommitFast(data); err == nil {
+		if err := checkHeader(&c.Header, KindCommit); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
 	var c Commit
 	if err := decode(data, KindCommit, &c, &c.Header); err != nil {
 		return nil, err
@@ -155,6 +161,10 @@ func decode(data []byte, kind string, v any, h *Header) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		return fmt.Errorf("decode %s: %w", kind, err)
 	}
+	return checkHeader(h, kind)
+}
+
+func checkHeader(h *Header, kind string) error {
 	if h.Type != kind {
 		return fmt.Errorf("%w: want %s, got %q", ErrWrongKind, kind, h.Type)
 	}

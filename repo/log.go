@@ -11,10 +11,53 @@ import (
 // without error.
 var ErrStopWalk = errors.New("stop walk")
 
+// walkAhead is how many commits the reading goroutine of Walk may get
+// ahead of the callback.
+const walkAhead = 32
+
 // Walk visits the commits reachable from starts, newest first (by commit
 // time, ties broken by ID), each once. fn returning ErrStopWalk ends the
 // walk without error.
+//
+// Reading and decoding commits runs on its own goroutine, a little ahead of
+// fn, so that listing history uses both cores: one follows the parent
+// chain through the object store while the other formats output.
 func (r *Repo) Walk(starts []objects.ID, fn func(id objects.ID, c *objects.Commit) error) error {
+	items := make(chan queued, walkAhead)
+	done := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(items)
+		errc <- r.walk(starts, func(id objects.ID, c *objects.Commit) error {
+			select {
+			case items <- queued{id, c}:
+				return nil
+			case <-done:
+				return ErrStopWalk
+			}
+		})
+	}()
+	var err error
+	for it := range items {
+		if err = fn(it.id, it.c); err != nil {
+			break
+		}
+	}
+	close(done)
+	for range items {
+		// drain, so the reader can finish
+	}
+	if werr := <-errc; werr != nil && err == nil {
+		err = werr
+	}
+	if errors.Is(err, ErrStopWalk) {
+		return nil
+	}
+	return err
+}
+
+// walk is Walk on the calling goroutine.
+func (r *Repo) walk(starts []objects.ID, fn func(id objects.ID, c *objects.Commit) error) error {
 	seen := map[objects.ID]bool{}
 	q := &commitQueue{}
 	push := func(id objects.ID) error {

@@ -5,6 +5,8 @@ import (
 	"os"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // writeTemp writes data to a new file in dir, fsyncs and closes it, and
@@ -50,22 +52,58 @@ func syncDirIf(dir string, durable bool) error {
 	return err
 }
 
-// readFile reads a whole (small) file with the fewest system calls: open,
-// fstat, read, close.
+// readFile reads a whole file with the fewest system calls. Most objects
+// are small: one read into a pooled buffer that comes back short is the
+// whole file (a short read of a regular file means end of file), so open,
+// read, close. Larger files continue with fstat and further reads.
 func readFile(path string) ([]byte, error) {
-	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	return readFileAt(unix.AT_FDCWD, path)
+}
+
+// readFileAt is readFile of path relative to the directory dirfd.
+func readFileAt(dirfd int, path string) ([]byte, error) {
+	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	for errors.Is(err, syscall.EINTR) {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	}
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}
 	}
 	defer syscall.Close(fd)
+	bp := smallBufs.Get().(*[]byte)
+	defer smallBufs.Put(bp)
+	small := *bp
+	n, err := syscall.Read(fd, small)
+	for errors.Is(err, syscall.EINTR) {
+		n, err = syscall.Read(fd, small)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "read", Path: path, Err: err}
+	}
+	if n < len(small) {
+		return append([]byte(nil), small[:n]...), nil
+	}
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
 		return nil, &os.PathError{Op: "stat", Path: path, Err: err}
 	}
-	buf := make([]byte, st.Size)
+	buf := make([]byte, max(st.Size, int64(n))+1)
+	copy(buf, small)
+	for {
+		m, err := readFull(fd, buf[n:])
+		if err != nil {
+			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+		}
+		n += m
+		if n < len(buf) {
+			return buf[:n], nil
+		}
+		buf = append(buf, make([]byte, len(buf))...) // the file grew
+	}
+}
+
+// readFull reads until buf is full or the file ends.
+func readFull(fd int, buf []byte) (int, error) {
 	n := 0
 	for n < len(buf) {
 		m, err := syscall.Read(fd, buf[n:])
@@ -73,15 +111,17 @@ func readFile(path string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, &os.PathError{Op: "read", Path: path, Err: err}
+			return n, err
 		}
 		if m == 0 {
-			break // the file shrank: return what is there; the hash check decides
+			break
 		}
 		n += m
 	}
-	return buf[:n], nil
+	return n, nil
 }
+
+var smallBufs = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
 
 // parallel runs fn(0) … fn(n-1) on up to 8 goroutines and returns the
 // first error. Independent fsyncs issued together let the file system

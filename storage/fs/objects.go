@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/klauspost/compress/zstd"
 
@@ -38,6 +39,9 @@ type objectStore struct {
 
 	durable bool
 
+	fanMu sync.Mutex
+	fans  [256]int // open fan-out directories, 0 when not open
+
 	mu      sync.Mutex
 	dirty   map[string]bool // directories whose entries must be fsynced by Sync
 	pending map[objects.ID]pendingObject
@@ -65,6 +69,49 @@ func (s *objectStore) path(id objects.ID) (dir, file string) {
 	return dir, filepath.Join(dir, hex[2:])
 }
 
+// readLoose reads a loose object file relative to its fan-out directory,
+// whose descriptor is kept open: resolving one path component instead of
+// four matters when history reads one object per line.
+func (s *objectStore) readLoose(id objects.ID) ([]byte, error) {
+	hex := id.String()
+	fd, err := s.fanDir(id[0])
+	if err == nil {
+		data, err := readFileAt(fd, hex[2:])
+		if !errors.Is(err, fs.ErrNotExist) {
+			return data, err
+		}
+	}
+	_, p := s.path(id) // the directory may be new since it was opened
+	return readFile(p)
+}
+
+// fanDir returns an open descriptor of the fan-out directory for ids that
+// start with b.
+func (s *objectStore) fanDir(b byte) (int, error) {
+	s.fanMu.Lock()
+	defer s.fanMu.Unlock()
+	if fd := s.fans[b]; fd > 0 {
+		return fd, nil
+	}
+	fd, err := syscall.Open(filepath.Join(s.dir, fmt.Sprintf("%02x", b)), syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return -1, err
+	}
+	s.fans[b] = fd
+	return fd, nil
+}
+
+func (s *objectStore) closeFans() {
+	s.fanMu.Lock()
+	defer s.fanMu.Unlock()
+	for i, fd := range s.fans {
+		if fd > 0 {
+			syscall.Close(fd)
+			s.fans[i] = 0
+		}
+	}
+}
+
 func (s *objectStore) Has(id objects.ID) (bool, error) {
 	s.mu.Lock()
 	_, queued := s.pending[id]
@@ -84,13 +131,16 @@ func (s *objectStore) Has(id objects.ID) (bool, error) {
 }
 
 func (s *objectStore) Get(id objects.ID) ([]byte, error) {
-	_, p := s.path(id)
 	s.mu.Lock()
-	if po, ok := s.pending[id]; ok {
-		p = po.file.Name()
-	}
+	po, queued := s.pending[id]
 	s.mu.Unlock()
-	stored, err := readFile(p)
+	var stored []byte
+	var err error
+	if queued {
+		stored, err = readFile(po.file.Name())
+	} else {
+		stored, err = s.readLoose(id)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read object %s: %w", id, storage.ErrNotFound)
 	}

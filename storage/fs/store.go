@@ -69,5 +69,6 @@ func (s *Store) Root() string { return s.root }
 func (s *Store) Close() error {
 	s.enc.Close()
 	s.dec.Close()
+	s.closeFans()
 	return nil
 }
