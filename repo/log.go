@@ -13,7 +13,7 @@ var ErrStopWalk = errors.New("stop walk")
 
 // walkAhead is how many commits the reading goroutine of Walk may get
 // ahead of the callback.
-const walkAhead = 32
+const walkAhead = 16
 
 // Walk visits the commits reachable from starts, newest first (by commit
 // time, ties broken by ID), each once. fn returning ErrStopWalk ends the

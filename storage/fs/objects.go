@@ -32,10 +32,11 @@ const maxObjectSize = 256 << 20
 const compressMin = 1024
 
 type objectStore struct {
-	dir string // .../objects
-	tmp string // .../tmp
-	enc *zstd.Encoder
-	dec *zstd.Decoder
+	dir   string // .../objects
+	tmp   string // .../tmp
+	enc   *zstd.Encoder
+	dec   *zstd.Decoder
+	zOnce struct{ enc, dec sync.Once }
 
 	durable bool
 
@@ -48,19 +49,36 @@ type objectStore struct {
 }
 
 func newObjectStore(root string, durable bool) (*objectStore, error) {
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		return nil, err
-	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxObjectSize), zstd.WithDecoderConcurrency(0))
-	if err != nil {
-		return nil, err
-	}
 	return &objectStore{
 		dir: filepath.Join(root, "objects"), tmp: filepath.Join(root, "tmp"),
-		enc: enc, dec: dec, dirty: map[string]bool{}, durable: durable,
+		dirty: map[string]bool{}, durable: durable,
 		pending: map[objects.ID]pendingObject{},
 	}, nil
+}
+
+// encoder and decoder are made on first use: commands that only read
+// small (raw) objects, like log, never pay for zstd's tables.
+func (s *objectStore) encoder() *zstd.Encoder {
+	s.zOnce.enc.Do(func() {
+		s.enc, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	})
+	return s.enc
+}
+
+func (s *objectStore) decoder() *zstd.Decoder {
+	s.zOnce.dec.Do(func() {
+		s.dec, _ = zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxObjectSize), zstd.WithDecoderConcurrency(0))
+	})
+	return s.dec
+}
+
+func (s *objectStore) closeCodecs() {
+	if s.enc != nil {
+		s.enc.Close()
+	}
+	if s.dec != nil {
+		s.dec.Close()
+	}
 }
 
 func (s *objectStore) path(id objects.ID) (dir, file string) {
@@ -165,7 +183,7 @@ func (s *objectStore) decode(stored []byte) ([]byte, error) {
 	case encodingRaw:
 		return stored[1:], nil
 	case encodingZstd:
-		return s.dec.DecodeAll(stored[1:], nil)
+		return s.decoder().DecodeAll(stored[1:], nil)
 	}
 	return nil, fmt.Errorf("unknown encoding byte %d", stored[0])
 }
@@ -174,7 +192,7 @@ func (s *objectStore) encode(data []byte) []byte {
 	if len(data) >= compressMin {
 		out := make([]byte, 1, len(data)/2+16)
 		out[0] = encodingZstd
-		out = s.enc.EncodeAll(data, out)
+		out = s.encoder().EncodeAll(data, out)
 		if len(out) < len(data)-len(data)/32 {
 			return out
 		}

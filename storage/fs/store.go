@@ -67,8 +67,7 @@ func (s *Store) Root() string { return s.root }
 
 // Close releases the store's compressors.
 func (s *Store) Close() error {
-	s.enc.Close()
-	s.dec.Close()
+	s.closeCodecs()
 	s.closeFans()
 	return nil
 }
