@@ -132,13 +132,23 @@ func (s *refStore) Update(who string, updates ...refs.Update) error {
 	return s.apply(who, updates, olds)
 }
 
-// apply writes the updates of a transaction whose checks passed: every new
-// value to a temporary file, all fsynced together; then the renames; then
-// the directories, fsynced together; then the reflog lines.
+// apply writes the updates of a transaction whose checks passed, in two
+// rounds of fsyncs: first every new value to a temporary file and every
+// reflog line, all fsynced together; then the renames, and the
+// directories fsynced together. As in git, the reflog line is written
+// before the reference moves: after a crash between the two it describes a
+// change that did not happen, which is harmless (its objects exist).
 func (s *refStore) apply(who string, updates []refs.Update, olds []objects.ID) error {
 	tmps := make([]string, len(updates))
-	err := parallel(len(updates), func(i int) error {
-		u := updates[i]
+	now := time.Now()
+	err := parallel(2*len(updates), func(k int) error {
+		i, u := k/2, updates[k/2]
+		if k%2 == 1 {
+			if u.Target != "" || strings.HasPrefix(string(u.Name), refs.RunsPrefix) {
+				return nil // symbolic refs and run names keep no reflog
+			}
+			return s.appendLog(u.Name, refs.LogEntry{Old: olds[i], New: u.New, Who: who, Time: now, Message: u.Message})
+		}
 		if u.New.IsZero() && u.Target == "" {
 			return nil // a deletion
 		}
@@ -186,17 +196,7 @@ func (s *refStore) apply(who string, updates []refs.Update, olds []objects.ID) e
 	for d := range dirs {
 		dirList = append(dirList, d)
 	}
-	if err := parallel(len(dirList), func(i int) error { return syncDirIf(dirList[i], s.durable) }); err != nil {
-		return err
-	}
-	now := time.Now()
-	return parallel(len(updates), func(i int) error {
-		u := updates[i]
-		if u.Target != "" || strings.HasPrefix(string(u.Name), refs.RunsPrefix) {
-			return nil // symbolic refs and run names keep no reflog
-		}
-		return s.appendLog(u.Name, refs.LogEntry{Old: olds[i], New: u.New, Who: who, Time: now, Message: u.Message})
-	})
+	return parallel(len(dirList), func(i int) error { return syncDirIf(dirList[i], s.durable) })
 }
 
 // lock takes the repository's reference lock. flock(2) is released by the
