@@ -4,12 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"sort"
 
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/storer"
 )
 
 // Info describes the git state of a directory at the time a run is recorded.
@@ -39,69 +38,43 @@ func Describe(dir string) (Info, error) {
 	return info, nil
 }
 
-func describe(repo *git.Repository) (Info, error) {
-	wt, err := repo.Worktree()
-	if errors.Is(err, git.ErrIsBareRepository) {
-		return Info{}, ErrNotRepository
-	}
+// describe reports the state of the opened repository repo.
+func describe(repo *repository) (Info, error) {
+	info := Info{Root: repo.root}
+	commit, branch, err := head(repo)
 	if err != nil {
-		return Info{}, fmt.Errorf("work tree: %w", err)
-	}
-	var info Info
-	if info.Root, err = filepath.Abs(wt.Filesystem.Root()); err != nil {
-		return Info{}, fmt.Errorf("work tree root: %w", err)
-	}
-	if info.Commit, info.Branch, err = head(repo); err != nil {
 		return Info{}, err
 	}
-	if info.Dirty, err = dirty(wt); err != nil {
+	info.Branch = branch
+	if !commit.IsZero() {
+		info.Commit = commit.String()
+	}
+	if info.Dirty, err = dirty(repo, commit); err != nil {
 		return Info{}, err
 	}
-	cfg, err := repo.Config()
-	if err != nil {
-		return Info{}, fmt.Errorf("read config: %w", err)
-	}
-	info.Remote = remoteURL(cfg)
+	info.Remote = remoteURL(repo.config)
 	return info, nil
 }
 
 // head returns the commit HEAD resolves to and the branch it names. In a
-// repository without commits HEAD names an unborn branch: commit is "" and
-// branch is that branch's short name.
-func head(repo *git.Repository) (commit, branch string, err error) {
-	ref, err := repo.Reference(plumbing.HEAD, false)
+// repository without commits HEAD names an unborn branch: commit is the
+// zero hash and branch is that branch's short name.
+func head(repo *repository) (commit plumbing.Hash, branch string, err error) {
+	ref, err := repo.storage.Reference(plumbing.HEAD)
 	if err != nil {
-		return "", "", fmt.Errorf("read HEAD: %w", err)
+		return plumbing.ZeroHash, "", fmt.Errorf("read HEAD: %w", err)
 	}
 	if ref.Type() == plumbing.SymbolicReference && ref.Target().IsBranch() {
 		branch = ref.Target().Short()
 	}
-	resolved, err := repo.Head()
+	resolved, err := storer.ResolveReference(repo.storage, plumbing.HEAD)
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
-		return "", branch, nil // unborn branch
+		return plumbing.ZeroHash, branch, nil // unborn branch
 	}
 	if err != nil {
-		return "", "", fmt.Errorf("resolve HEAD: %w", err)
+		return plumbing.ZeroHash, "", fmt.Errorf("resolve HEAD: %w", err)
 	}
-	return resolved.Hash().String(), branch, nil
-}
-
-// dirty reports whether any tracked file differs from HEAD or the index.
-// Untracked files do not count.
-func dirty(wt *git.Worktree) (bool, error) {
-	status, err := wt.Status()
-	if err != nil {
-		return false, fmt.Errorf("status: %w", err)
-	}
-	for _, s := range status {
-		if s.Staging == git.Untracked && s.Worktree == git.Untracked {
-			continue
-		}
-		if s.Staging != git.Unmodified || s.Worktree != git.Unmodified {
-			return true, nil
-		}
-	}
-	return false, nil
+	return resolved.Hash(), branch, nil
 }
 
 // remoteURL returns the first URL of remote "origin", or else of the remote

@@ -49,11 +49,7 @@ func localConfig(dir string) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := repo.Config()
-	if err != nil {
-		return nil, fmt.Errorf("read local config: %w", err)
-	}
-	return cfg.Raw, nil
+	return repo.config.Raw, nil
 }
 
 // globalConfig returns the global config files that exist, highest
