@@ -2,7 +2,6 @@ package objects
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"unicode/utf8"
@@ -90,12 +89,14 @@ func (d *scanner) str() ([]byte, bool) {
 		return nil, false
 	}
 	s := d.data[d.pos : d.pos+end]
+	ascii := true
 	for _, c := range s {
 		if c == '\\' || c < 0x20 {
 			return nil, false
 		}
+		ascii = ascii && c < 0x80
 	}
-	if !utf8.Valid(s) {
+	if !ascii && !utf8.Valid(s) {
 		return nil, false
 	}
 	d.pos += end + 1
@@ -110,11 +111,29 @@ func (d *scanner) string() (string, bool) {
 func (d *scanner) id() (ID, bool) {
 	var id ID
 	s, ok := d.str()
-	if !ok || len(s) != 2*IDSize || !IsHex(string(s)) {
+	if !ok || len(s) != 2*IDSize {
 		return id, false
 	}
-	_, err := hex.Decode(id[:], s)
-	return id, err == nil
+	for i := range id {
+		hi, ok1 := lowerHex(s[2*i])
+		lo, ok2 := lowerHex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return id, false
+		}
+		id[i] = hi<<4 | lo
+	}
+	return id, true
+}
+
+// lowerHex decodes one lowercase hex digit (IDs are never upper case).
+func lowerHex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
 }
 
 func (d *scanner) ids() ([]ID, bool) {

@@ -62,9 +62,15 @@ func readFile(path string) ([]byte, error) {
 
 // readFileAt is readFile of path relative to the directory dirfd.
 func readFileAt(dirfd int, path string) ([]byte, error) {
-	fd, err := unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	for errors.Is(err, syscall.EINTR) {
-		fd, err = unix.Openat(dirfd, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	// O_NOATIME: reading history must not write inodes. It is refused
+	// for files of other users; then open without it.
+	flags := unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOATIME
+	fd, err := unix.Openat(dirfd, path, flags, 0)
+	for errors.Is(err, syscall.EINTR) || errors.Is(err, syscall.EPERM) && flags&unix.O_NOATIME != 0 {
+		if errors.Is(err, syscall.EPERM) {
+			flags &^= unix.O_NOATIME
+		}
+		fd, err = unix.Openat(dirfd, path, flags, 0)
 	}
 	if err != nil {
 		return nil, &os.PathError{Op: "open", Path: path, Err: err}

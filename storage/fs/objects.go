@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/klauspost/compress/zstd"
@@ -42,6 +43,8 @@ type objectStore struct {
 
 	fanMu sync.Mutex
 	fans  [256]int // open fan-out directories, 0 when not open
+
+	npending atomic.Int64 // len(pending), read without the lock on the read path
 
 	mu      sync.Mutex
 	dirty   map[string]bool // directories whose entries must be fsynced by Sync
@@ -149,9 +152,13 @@ func (s *objectStore) Has(id objects.ID) (bool, error) {
 }
 
 func (s *objectStore) Get(id objects.ID) ([]byte, error) {
-	s.mu.Lock()
-	po, queued := s.pending[id]
-	s.mu.Unlock()
+	var po pendingObject
+	queued := false
+	if s.npending.Load() > 0 {
+		s.mu.Lock()
+		po, queued = s.pending[id]
+		s.mu.Unlock()
+	}
 	var stored []byte
 	var err error
 	if queued {
@@ -232,6 +239,7 @@ func (s *objectStore) Put(data []byte) (objects.ID, error) {
 	}
 	s.mu.Lock()
 	s.pending[id] = pendingObject{file: f, final: p, dir: dir}
+	s.npending.Store(int64(len(s.pending)))
 	full := len(s.pending) >= maxPending
 	s.mu.Unlock()
 	if full {
@@ -256,6 +264,7 @@ func (s *objectStore) flush() error {
 	s.mu.Lock()
 	batch := s.pending
 	s.pending = map[objects.ID]pendingObject{}
+	s.npending.Store(0)
 	s.mu.Unlock()
 	list := make([]pendingObject, 0, len(batch))
 	for _, po := range batch {
