@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/modeldb/modeldb/internal/suggest"
 	"github.com/modeldb/modeldb/objects"
 )
 
@@ -361,38 +362,15 @@ func unknownField(p path, k string, fields map[string]reflect.Type) error {
 	if p != "" {
 		msg = string(p) + ": " + msg
 	}
-	best, bestDist := "", 3
+	names := make([]string, 0, len(fields))
 	for name := range fields {
-		d := distance(strings.ToLower(k), name)
-		if d < bestDist || d == bestDist && name < best {
-			best, bestDist = name, d
-		}
+		names = append(names, name)
 	}
-	if best != "" && bestDist <= max(1, len(best)/3) {
+	lower := strings.ToLower(k)
+	if best := suggest.Closest(lower, names, 2); best != "" && suggest.Distance(lower, best) <= max(1, len(best)/3) {
 		msg += fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return errors.New(msg)
-}
-
-// distance is the Levenshtein distance between a and b, in bytes.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // decodeError translates an error from decoding the checked tree into Spec.

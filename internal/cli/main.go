@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/modeldb/modeldb/internal/suggest"
 )
 
 // Version is the modeldb version, set at build time with -ldflags.
@@ -113,7 +115,11 @@ func newApp(e *env) *cli.App {
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			hint := "see 'modeldb --help'"
-			if s := suggest(name, c.App.VisibleCommands()); s != "" {
+			var names []string
+			for _, cmd := range c.App.VisibleCommands() {
+				names = append(names, cmd.Name)
+			}
+			if s := suggest.Closest(name, names, 2); s != "" {
 				hint = "did you mean '" + s + "'?"
 			}
 			fmt.Fprintf(e.err, "modeldb: '%s' is not a modeldb command (%s)\n", name, hint)
@@ -141,35 +147,4 @@ func argsBetween(c *cli.Context, min, max int, usage string) error {
 		return usagef("usage: modeldb %s %s", c.Command.Name, usage)
 	}
 	return nil
-}
-
-// suggest returns the command closest to name (at most two edits away), or "".
-func suggest(name string, cmds []*cli.Command) string {
-	best, bestDist := "", 3
-	for _, c := range cmds {
-		if d := editDistance(name, c.Name); d < bestDist {
-			best, bestDist = c.Name, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
