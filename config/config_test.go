@@ -42,3 +42,21 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+func TestLoadProject(t *testing.T) {
+	dir := t.TempDir()
+	p, err := LoadProject(filepath.Join(dir, ProjectFile))
+	if err != nil || len(p.Metrics) != 0 {
+		t.Fatalf("missing project file: %+v, %v", p, err)
+	}
+	path := filepath.Join(dir, ProjectFile)
+	os.WriteFile(path, []byte("[metrics]\naccuracy = \"up\"\nlatency_ms = \"down\"\n[check]\nbaseline = \"main\"\ngates = [\"accuracy:max:0.005\"]\n"), 0o644)
+	p, err = LoadProject(path)
+	if err != nil || p.Metrics["latency_ms"] != "down" || p.Check.Baseline != "main" || len(p.Check.Gates) != 1 {
+		t.Fatalf("project: %+v, %v", p, err)
+	}
+	os.WriteFile(path, []byte("[metrics]\nloss = \"sideways\"\n"), 0o644)
+	if _, err := LoadProject(path); err == nil || !strings.Contains(err.Error(), `want "up" or "down"`) {
+		t.Fatalf("bad direction: %v", err)
+	}
+}

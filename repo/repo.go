@@ -128,3 +128,9 @@ func OpenDirWith(mdb string, opts fsstore.Options) (*Repo, error) {
 
 // Close releases the repository.
 func (r *Repo) Close() error { return r.Store.Close() }
+
+// Project reads the project settings (modeldb.toml beside .modeldb); a
+// missing file gives empty settings.
+func (r *Repo) Project() (*config.Project, error) {
+	return config.LoadProject(filepath.Join(r.WorkDir, config.ProjectFile))
+}
