@@ -1,8 +1,12 @@
 package diff
 
 import (
+	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"reflect"
+	"sort"
+	"strconv"
 
 	"github.com/modeldb/modeldb/objects"
 )
@@ -12,71 +16,162 @@ import (
 // pair (as Replaced) when that beats two gaps, which is what keeps a swapped
 // estimator in its slot.
 const (
-	scoreSameOp     = 4.0
-	scoreSameName   = 3.0
-	scoreParams     = 2.0 // times the fraction of equal parameters
-	scoreUnrelated  = -0.5
-	gapPenalty      = -1.0
-	minPairForMatch = 0.0
+	scoreSameOp    = 4.0
+	scoreSameName  = 3.0
+	scoreParams    = 2.0 // times the fraction of equal parameters
+	scoreUnrelated = -0.5
+	gapPenalty     = -1.0
 )
 
 // pair is one column of an alignment: indexes into a and b, -1 for a gap.
 type pair struct{ a, b int }
 
+// stageKey is what the alignment compares of a stage, computed once per
+// stage: each parameter value reduced to a comparable string, and a digest
+// of the whole stage so identical stages are recognised without looking
+// at their parameters.
+type stageKey struct {
+	op, name string
+	params   map[string]string
+	digest   uint64
+}
+
+// digestSeed seeds the stage digests of one process.
+var digestSeed = maphash.MakeSeed()
+
+func keyOf(s *objects.Stage) stageKey {
+	k := stageKey{op: s.Op, name: s.Name, params: make(map[string]string, len(s.Params))}
+	names := make([]string, 0, len(s.Params))
+	for p, v := range s.Params {
+		k.params[p] = valueKey(v)
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	var h maphash.Hash
+	h.SetSeed(digestSeed)
+	h.WriteString(s.Op)
+	h.WriteByte(0)
+	h.WriteString(s.Name)
+	for _, p := range names {
+		h.WriteByte(0)
+		h.WriteString(p)
+		h.WriteByte(1)
+		h.WriteString(k.params[p])
+	}
+	k.digest = h.Sum64()
+	return k
+}
+
+// valueKey reduces a parameter value to a string that is equal exactly
+// when sameValue would call the values equal.
+func valueKey(v any) string {
+	if f, ok := number(v); ok {
+		return "n" + strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	switch t := v.(type) {
+	case string:
+		return "s" + t
+	case bool:
+		return "b" + strconv.FormatBool(t)
+	case nil:
+		return "z"
+	}
+	b, _ := json.Marshal(normalize(v))
+	return "j" + string(b)
+}
+
 // similarity scores pairing stage x with stage y.
-func similarity(x, y *objects.Stage) float64 {
+func similarity(x, y *stageKey) float64 {
 	s := 0.0
-	if x.Op == y.Op {
+	if x.op == y.op {
 		s += scoreSameOp
 	}
-	if x.Name == y.Name {
+	if x.name == y.name {
 		s += scoreSameName
 	}
 	if s == 0 {
 		return scoreUnrelated
 	}
-	return s + scoreParams*paramOverlap(x.Params, y.Params)
+	if x.digest == y.digest {
+		return s + scoreParams
+	}
+	return s + scoreParams*paramOverlap(x.params, y.params)
 }
 
 // paramOverlap is the fraction of parameter keys (of either side) whose
 // values are equal on both sides; 1 when neither has parameters.
-func paramOverlap(a, b map[string]any) float64 {
-	keys := map[string]bool{}
-	for k := range a {
-		keys[k] = true
-	}
-	for k := range b {
-		keys[k] = true
-	}
-	if len(keys) == 0 {
+func paramOverlap(a, b map[string]string) float64 {
+	if len(a) == 0 && len(b) == 0 {
 		return 1
 	}
-	equal := 0
-	for k := range keys {
-		av, aok := a[k]
-		bv, bok := b[k]
-		if aok && bok && sameValue(av, bv) {
-			equal++
+	common, equal := 0, 0
+	for k, av := range a {
+		if bv, ok := b[k]; ok {
+			common++
+			if av == bv {
+				equal++
+			}
 		}
 	}
-	return float64(equal) / float64(len(keys))
+	return float64(equal) / float64(len(a)+len(b)-common)
 }
 
 // align computes a global alignment of a and b (Needleman–Wunsch) and
-// returns its columns in order. Time and memory are O(len(a)·len(b)).
+// returns its columns in order. Identical stages at the start and end are
+// paired first, so the common case — a few edits in a long pipeline —
+// aligns only the edited middle, in O(len·len) of that part.
 func align(a, b []objects.Stage) []pair {
+	ka, kb := make([]stageKey, len(a)), make([]stageKey, len(b))
+	for i := range a {
+		ka[i] = keyOf(&a[i])
+	}
+	for j := range b {
+		kb[j] = keyOf(&b[j])
+	}
+	pre := 0
+	for pre < len(a) && pre < len(b) && ka[pre].digest == kb[pre].digest {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && ka[len(a)-1-suf].digest == kb[len(b)-1-suf].digest {
+		suf++
+	}
+	var cols []pair
+	for i := 0; i < pre; i++ {
+		cols = append(cols, pair{i, i})
+	}
+	for _, c := range alignKeys(ka[pre:len(a)-suf], kb[pre:len(b)-suf]) {
+		if c.a >= 0 {
+			c.a += pre
+		}
+		if c.b >= 0 {
+			c.b += pre
+		}
+		cols = append(cols, c)
+	}
+	for k := suf; k > 0; k-- {
+		cols = append(cols, pair{len(a) - k, len(b) - k})
+	}
+	return cols
+}
+
+// alignKeys is Needleman–Wunsch over precomputed stage keys.
+func alignKeys(a, b []stageKey) []pair {
 	n, m := len(a), len(b)
 	score := make([][]float64, n+1)
+	sim := make([][]float64, n+1)
 	for i := range score {
 		score[i] = make([]float64, m+1)
 		score[i][0] = float64(i) * gapPenalty
+		sim[i] = make([]float64, m+1)
 	}
 	for j := 0; j <= m; j++ {
 		score[0][j] = float64(j) * gapPenalty
 	}
 	for i := 1; i <= n; i++ {
 		for j := 1; j <= m; j++ {
-			best := score[i-1][j-1] + similarity(&a[i-1], &b[j-1])
+			sim[i][j] = similarity(&a[i-1], &b[j-1])
+			best := score[i-1][j-1] + sim[i][j]
 			best = max(best, score[i-1][j]+gapPenalty, score[i][j-1]+gapPenalty)
 			score[i][j] = best
 		}
@@ -87,7 +182,7 @@ func align(a, b []objects.Stage) []pair {
 	i, j := n, m
 	for i > 0 || j > 0 {
 		switch {
-		case i > 0 && j > 0 && score[i][j] == score[i-1][j-1]+similarity(&a[i-1], &b[j-1]):
+		case i > 0 && j > 0 && score[i][j] == score[i-1][j-1]+sim[i][j]:
 			cols = append(cols, pair{i - 1, j - 1})
 			i, j = i-1, j-1
 		case i > 0 && score[i][j] == score[i-1][j]+gapPenalty:
@@ -175,8 +270,32 @@ func stagePair(x, y *objects.Stage, pathA, pathB string) StageDiff {
 }
 
 // detectMoves merges a Removed and an Added stage with the same operator
-// and name into one Moved entry at the added stage's place.
+// and name into one Moved entry at the added stage's place. A Replaced pair
+// whose old stage reappears elsewhere (or whose new stage was removed
+// elsewhere) is first split into a removal and an addition, so that a
+// stage moved next to an insertion is not reported as replaced.
 func detectMoves(ds []StageDiff) []StageDiff {
+	sameStage := func(a, b *StageRef) bool { return a.Op == b.Op && a.Name == b.Name }
+	var split []StageDiff
+	for _, d := range ds {
+		if d.Status != Replaced {
+			split = append(split, d)
+			continue
+		}
+		reappears := false
+		for _, e := range ds {
+			if e.Status == Added && sameStage(e.New, d.Old) || e.Status == Removed && sameStage(e.Old, d.New) {
+				reappears = true
+				break
+			}
+		}
+		if !reappears {
+			split = append(split, d)
+			continue
+		}
+		split = append(split, stagePair(d.x, nil, d.Old.Path, ""), stagePair(nil, d.y, "", d.New.Path))
+	}
+	ds = split
 	for i := range ds {
 		if ds[i].Status != Removed {
 			continue

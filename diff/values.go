@@ -124,14 +124,24 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// deltas returns new−old and (new−old)/|old| (nil when old is 0).
+// deltas returns new−old and (new−old)/|old| (nil when old is 0), rounded
+// to 12 significant digits so that 0.91−0.89 reads 0.02, not
+// 0.020000000000000018.
 func deltas(old, new float64) (*float64, *float64) {
-	d := new - old
+	d := round12(new - old)
 	if old == 0 || math.IsInf(d/math.Abs(old), 0) {
 		return &d, nil
 	}
-	r := d / math.Abs(old)
+	r := round12(d / math.Abs(old))
 	return &d, &r
+}
+
+func round12(f float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 12, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
 }
 
 func long(v any) bool {
