@@ -24,6 +24,14 @@ type Styles struct {
 	Bad      Style // problems
 	Graph    Style // graph lines
 	Operator Style // pipeline operators
+	Added    Style // diff: text and entries only in B
+	Removed  Style // diff: text and entries only in A (struck through)
+	Changed  Style // diff: changed, moved and replaced entries
+
+	CodeMeta    Style // code diff: file headers, "Binary files … differ"
+	CodeHunk    Style // code diff: "@@ … @@" hunk headers
+	CodeAdded   Style // code diff: "+" lines
+	CodeRemoved Style // code diff: "-" lines
 }
 
 // Style renders text in one style, or returns it unchanged when colour is
@@ -69,6 +77,14 @@ func NewStyles(w io.Writer, color bool) *Styles {
 		Bad:      s().fg("1").bold().done(),
 		Graph:    s().fg("4").done(),
 		Operator: s().fg("4").done(),
+		Added:    s().fg("2").done(),
+		Removed:  s().fg("1").strike().done(),
+		Changed:  s().fg("3").done(),
+
+		CodeMeta:    s().bold().done(),
+		CodeHunk:    s().fg("6").done(),
+		CodeAdded:   s().fg("2").done(),
+		CodeRemoved: s().fg("1").done(),
 	}
 }
 
@@ -81,4 +97,5 @@ type builder struct {
 func (b builder) fg(c string) builder { b.style = b.style.Foreground(lipgloss.Color(c)); return b }
 func (b builder) bold() builder       { b.style = b.style.Bold(true); return b }
 func (b builder) underline() builder  { b.style = b.style.Underline(true); return b }
+func (b builder) strike() builder     { b.style = b.style.Strikethrough(true); return b }
 func (b builder) done() Style         { return Style{b.style, b.on} }

@@ -112,6 +112,9 @@ func newApp(e *env) *cli.App {
 			initCommand(e), commitCommand(e), logCommand(e), showCommand(e),
 			branchCommand(e), switchCommand(e), tagCommand(e), revParseCommand(e),
 			restoreCommand(e), catObjectCommand(e), fsckCommand(e), reflogCommand(e),
+			diffCommand(e),
+			compareCommand(e),
+			checkCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			hint := "see 'modeldb --help'"
