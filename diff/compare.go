@@ -51,7 +51,10 @@ func (r StageRow) Name() string {
 // ParamRow is one parameter across the runs.
 type ParamRow struct {
 	Key    string `json:"key"`
-	Values []any  `json:"values"` // one per run; nil where the run lacks it
+	Values []any  `json:"values"` // one per run; nil where the run lacks it (or has null)
+	// Present says which runs have the parameter, telling a null value
+	// from an absent one.
+	Present []bool `json:"present"`
 	// Differs is true unless every run has the parameter with the same
 	// value (numbers compare by value: 10 and 10.0 are the same).
 	Differs bool `json:"differs"`
@@ -184,14 +187,14 @@ func compareParams(maps []map[string]any, present []bool) []ParamRow {
 	sort.Strings(sorted)
 	rows := make([]ParamRow, 0, len(sorted))
 	for _, key := range sorted {
-		row := ParamRow{Key: key, Values: make([]any, len(maps))}
+		row := ParamRow{Key: key, Values: make([]any, len(maps)), Present: make([]bool, len(maps))}
 		for k, m := range maps {
 			v, ok := m[key]
 			if !ok || !present[k] {
 				row.Differs = true
 				continue
 			}
-			row.Values[k] = v
+			row.Values[k], row.Present[k] = v, true
 			if k > 0 && !row.Differs && !sameValue(row.Values[0], v) {
 				row.Differs = true
 			}

@@ -40,7 +40,7 @@ func (s *Styles) WriteComparison(w io.Writer, c *diff.Comparison, all bool) erro
 			cells := make([]string, len(p.row.Values))
 			for i, v := range p.row.Values {
 				cells[i] = s.Dim.Render(compareAbsent)
-				if v != nil {
+				if p.row.Present[i] {
 					style := s.Value
 					if !p.row.Differs {
 						style = s.Dim
@@ -346,7 +346,7 @@ func WriteComparisonMarkdown(w io.Writer, c *diff.Comparison, all bool) error {
 			cells := make([]string, n)
 			for i, v := range p.row.Values {
 				cells[i] = compareAbsent
-				if v != nil {
+				if p.row.Present[i] {
 					cells[i] = cmpMDCode(FormatValue(v))
 				}
 			}
