@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's end-to-end demo: real scikit-learn churn models tracked with
-# modeldb on two branches, then log, show, restore and fsck.
+# modeldb on two branches, then log, show, diff, compare, a CI check,
+# restore and fsck.
 #
 #   bash docs/examples/demo.sh            (or: make demo)
 #
@@ -60,6 +61,9 @@ step modeldb commit -m "baseline: always predict no churn" --name baseline \
 step modeldb log --all --graph --oneline
 step modeldb log -n 2
 step modeldb show strong-c
+step modeldb diff strong-c forest-d12
+step modeldb compare logreg-c0.1 logreg-c1 strong-c forest-d4 forest-d12
+step modeldb check --baseline logreg-c1 --candidate strong-c --metric test:accuracy:max:0.005
 step modeldb restore strong-c model.pkl -o restored.pkl --force
 step sha256sum restored.pkl
 step modeldb show strong-c --json > /dev/null
