@@ -5,15 +5,29 @@ BIN := bin/modeldb
 # man-page generator: both shave milliseconds off every command.
 BUILD := CGO_ENABLED=0 $(GO) build -trimpath -tags urfave_cli_no_docs
 
-.PHONY: all build test test-short fuzz vet fmt demo bench clean help
+.PHONY: all build test test-go test-python deps test-short fuzz vet fmt demo bench clean help
+
+# The Debian Python, whose scikit-learn comes from apt (not pip).
+PY := /usr/bin/python3
 
 all: build
 
 build: ## build bin/modeldb
 	$(BUILD) -o $(BIN) ./cmd/modeldb
 
-test: vet ## run every test (what CI runs)
+test: vet deps test-go test-python ## run every test (what CI runs)
+
+test-go:
 	$(GO) test -count=1 ./...
+
+test-python: ## the Python client's tests, against Debian's scikit-learn
+	$(PY) -m pytest -q clients/python/tests
+
+deps: ## install the Debian packages the tests need, when missing (needs root)
+	@$(PY) -c 'import sklearn, pandas, pytest' 2>/dev/null || { \
+	  echo "installing python3-sklearn python3-pandas python3-pytest (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    python3-sklearn python3-pandas python3-pytest >/dev/null; }
 
 test-short: ## the quick subset
 	$(GO) test -short ./...

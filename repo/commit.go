@@ -21,6 +21,10 @@ type CommitOptions struct {
 	Message string
 	Author  string    // default: the configured identity
 	Time    time.Time // default: now
+	// Branch, when set, is the branch to commit on (created by the first
+	// commit if it does not exist) instead of HEAD's. Importers use it to
+	// put each imported experiment on its own branch.
+	Branch string
 }
 
 // CommitResult describes a commit that was made.
@@ -39,6 +43,11 @@ type CommitResult struct {
 // tip and tried again.
 func (r *Repo) Commit(run *objects.Run, opts CommitOptions) (*CommitResult, error) {
 	generated := run.Name == ""
+	if opts.Branch != "" {
+		if err := refs.ValidateNew(opts.Branch); err != nil {
+			return nil, fmt.Errorf("branch name: %w", err)
+		}
+	}
 	if !generated {
 		if err := refs.ValidateShort(run.Name); err != nil {
 			return nil, fmt.Errorf("run name: %w", err)
@@ -85,7 +94,7 @@ func (r *Repo) tryCommit(run *objects.Run, opts CommitOptions) (*CommitResult, e
 	if _, err := r.Store.Put(runData); err != nil {
 		return nil, err
 	}
-	branch, tip, err := r.Head()
+	branch, tip, err := r.commitTarget(opts.Branch)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +133,20 @@ func (r *Repo) tryCommit(run *objects.Run, opts CommitOptions) (*CommitResult, e
 		return nil, err
 	}
 	return &CommitResult{Commit: commitID, Run: runID, Name: run.Name, Branch: branch, Parent: tip}, nil
+}
+
+// commitTarget returns the branch a commit goes on and its current tip:
+// the named branch, or HEAD's.
+func (r *Repo) commitTarget(branch string) (refs.Name, objects.ID, error) {
+	if branch == "" {
+		return r.Head()
+	}
+	name := refs.Branch(branch)
+	ref, err := r.Store.Ref(name)
+	if errors.Is(err, refs.ErrNotFound) {
+		return name, objects.ID{}, nil
+	}
+	return name, ref.ID, err
 }
 
 func (r *Repo) nameTaken(name string) bool {

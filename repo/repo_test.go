@@ -134,6 +134,25 @@ func TestNameTaken(t *testing.T) {
 	}
 }
 
+func TestCommitOnNamedBranch(t *testing.T) {
+	r := repotest.New(t)
+	base := repotest.Commit(t, r, "base", 0.5)
+	res, err := r.Commit(&objects.Run{Name: "imported"}, repo.CommitOptions{Branch: "mlflow/exp-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Branch != refs.Branch("mlflow/exp-1") || !res.Parent.IsZero() {
+		t.Fatalf("first commit on a new branch: %+v", res)
+	}
+	if head, _ := r.Resolve("HEAD"); head != base.Commit {
+		t.Fatal("committing on another branch moved HEAD")
+	}
+	second, _ := r.Commit(&objects.Run{Name: "imported-2"}, repo.CommitOptions{Branch: "mlflow/exp-1"})
+	if second.Parent != res.Commit {
+		t.Fatalf("second commit's parent %s, want %s", second.Parent.Short(), res.Commit.Short())
+	}
+}
+
 func TestBranchesAndSwitch(t *testing.T) {
 	r := repotest.New(t)
 	base := repotest.Commit(t, r, "base", 0.5)

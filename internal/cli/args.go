@@ -26,6 +26,15 @@ func interspersed(app *cli.App, args []string) ([]string, error) {
 	if cmd == nil {
 		return args, nil
 	}
+	// Descend into subcommands ("import spark DIR --name x").
+	for i+1 < len(args) && len(cmd.Subcommands) > 0 {
+		sub := cmd.Command(args[i+1])
+		if sub == nil {
+			break
+		}
+		cmd = sub
+		i++
+	}
 	rest := args[i+1:]
 	var flags, positional []string
 	for j := 0; j < len(rest); j++ {

@@ -114,7 +114,7 @@ func newApp(e *env) *cli.App {
 			restoreCommand(e), catObjectCommand(e), fsckCommand(e), reflogCommand(e),
 			diffCommand(e),
 			compareCommand(e),
-			checkCommand(e),
+			checkCommand(e), importCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			hint := "see 'modeldb --help'"
