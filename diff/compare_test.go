@@ -218,7 +218,7 @@ func TestCompareJSON(t *testing.T) {
 	s := string(b)
 	for _, want := range []string{
 		`"runs":[{"commit":"`, `"name":"a"}`,
-		`{"path":"2","cells":[null,{"name":"poly","op":"sklearn.preprocessing.PolynomialFeatures","params":{"degree":2}}],"differs":true,"param_rows":[{"key":"degree","values":[null,2],"differs":true}]}`,
+		`{"path":"2","cells":[null,{"name":"poly","op":"sklearn.preprocessing.PolynomialFeatures","params":{"degree":2}}],"differs":true,"param_rows":[{"key":"degree","values":[null,2],"present":[false,true],"differs":true}]}`,
 		`"params":[]`,
 		`"metrics":[{"name":"accuracy","values":[0.9,null],"direction":"up","best":[0]}]`,
 	} {
