@@ -115,6 +115,7 @@ func newApp(e *env) *cli.App {
 			diffCommand(e),
 			compareCommand(e),
 			checkCommand(e), importCommand(e),
+			runCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			hint := "see 'modeldb --help'"
