@@ -157,9 +157,16 @@ func DecodeFile(data []byte) (*File, error) {
 	return &f, nil
 }
 
+// decode decodes a metadata object. Numbers inside free-form values
+// (params, samples) stay json.Number, so a 64-bit seed keeps every digit.
 func decode(data []byte, kind string, v any, h *Header) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("decode %s: %w", kind, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("decode %s: trailing data after the object", kind)
 	}
 	return checkHeader(h, kind)
 }
