@@ -78,26 +78,7 @@ func runCommit(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.Bool("porcelain") {
-		return e.printJSON(map[string]any{
-			"commit": res.Commit, "run": res.Run, "name": res.Name,
-			"branch": res.Branch.Short(), "parent": nullID(res.Parent),
-		})
-	}
-	where := res.Branch.Short()
-	if where == "" {
-		where = "detached HEAD"
-	}
-	if res.Parent.IsZero() {
-		where += " (root-commit)"
-	}
-	s := e.styles
-	e.printf("[%s %s] %s", where, s.Commit.Render(res.Commit.Short()), s.RunName.Render(res.Name))
-	if message != "" {
-		e.printf(": %s", firstLine(message))
-	}
-	e.printf("\n")
-	return nil
+	return printCommitResult(e, res, message, c.Bool("porcelain"), nil)
 }
 
 // readSpec reads the run file or JSON input, if any, and returns it with

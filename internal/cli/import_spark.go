@@ -85,27 +85,7 @@ func runImportSpark(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.Bool("porcelain") {
-		return e.printJSON(map[string]any{
-			"commit": res.Commit, "run": res.Run, "name": res.Name,
-			"branch": res.Branch.Short(), "parent": nullID(res.Parent),
-			"stages": len(run.Pipeline),
-		})
-	}
-	where := res.Branch.Short()
-	if where == "" {
-		where = "detached HEAD"
-	}
-	if res.Parent.IsZero() {
-		where += " (root-commit)"
-	}
-	s := e.styles
-	e.printf("[%s %s] %s", where, s.Commit.Render(res.Commit.Short()), s.RunName.Render(res.Name))
-	if message != "" {
-		e.printf(": %s", firstLine(message))
-	}
-	e.printf("\n")
-	return nil
+	return printCommitResult(e, res, message, c.Bool("porcelain"), map[string]any{"stages": len(run.Pipeline)})
 }
 
 // applySparkFlags adds what --name, --param, --metric and --tag say to

@@ -499,24 +499,13 @@ func printRunResult(e *env, c *cli.Context, res *repo.CommitResult, spec *runfil
 		status = "failed"
 	}
 	if c.Bool("porcelain") {
-		return e.printJSON(map[string]any{
-			"commit": res.Commit, "run": res.Run, "name": res.Name,
-			"branch": res.Branch.Short(), "parent": nullID(res.Parent),
-			"exit_status": out.status, "status": status,
-		})
-	}
-	where := res.Branch.Short()
-	if where == "" {
-		where = "detached HEAD"
-	}
-	if res.Parent.IsZero() {
-		where += " (root-commit)"
+		return e.printJSON(commitJSON(res, map[string]any{"exit_status": out.status, "status": status}))
 	}
 	s := e.styles
 	if !isTerminal(e.err) {
 		s = ui.NewStyles(e.err, false)
 	}
-	line := fmt.Sprintf("[%s %s] %s", where, s.Commit.Render(res.Commit.Short()), s.RunName.Render(res.Name))
+	line := commitLine(s, res)
 	if out.failed() {
 		line += " (failed: " + failureText(out) + ")"
 	}
