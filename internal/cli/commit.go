@@ -78,6 +78,7 @@ func runCommit(e *env, c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	updateIndex(e, r) // best effort: the commit has succeeded
 	return printCommitResult(e, res, message, c.Bool("porcelain"), nil)
 }
 

@@ -22,6 +22,8 @@ func logCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "all", Usage: "start from every branch and tag, not just HEAD"},
 			&cli.BoolFlag{Name: "graph", Usage: "draw the history as a graph"},
 			&cli.BoolFlag{Name: "json", Usage: "print the commits as a JSON array"},
+			&cli.StringFlag{Name: "where", Usage: "only runs matching `EXPR` in the filter language (docs/query.md), e.g. \"metrics.accuracy > 0.9 and params.C >= 1\""},
+			&cli.StringFlag{Name: "sort", Usage: "order by `FIELDS`, e.g. -metrics.accuracy (- for descending; comma-separated)"},
 		},
 		Action: func(c *cli.Context) error { return runLog(e, c) },
 	}
@@ -45,6 +47,16 @@ func runLog(e *env, c *cli.Context) error {
 		return err
 	}
 	defer r.Close()
+	if c.IsSet("where") || c.IsSet("sort") {
+		if c.Bool("graph") {
+			return usagef("log: --graph shows history; it does not combine with --where or --sort")
+		}
+		ids, err := filteredCommits(r, c)
+		if err != nil {
+			return err
+		}
+		return printCommits(e, r, c, ids)
+	}
 	starts, err := logStarts(r, c)
 	if err != nil {
 		return err
@@ -67,13 +79,7 @@ func runLog(e *env, c *cli.Context) error {
 		entry := ui.LogEntry{ID: id, Commit: commit, Refs: decos[id]}
 		n++
 		if asJSON {
-			j := logJSON{ID: id, Name: commit.Name, Run: commit.Run, Parents: commit.Parents, Author: commit.Author,
-				Time: commit.Time, Message: commit.Message, Refs: entry.Refs}
-			if j.Refs == nil {
-				j.Refs = []string{}
-			}
-			j.Metrics = commit.Metrics
-			out = append(out, j)
+			out = append(out, toLogJSON(entry))
 			return nil
 		}
 		return e.styles.WriteLog(e.out, entry, oneline, graph, n == 1)
@@ -129,4 +135,41 @@ func logStarts(r *repo.Repo, c *cli.Context) ([]objects.ID, error) {
 		starts = append(starts, id)
 	}
 	return starts, nil
+}
+
+// printCommits prints the given commits, in order, as log does.
+func printCommits(e *env, r *repo.Repo, c *cli.Context, ids []objects.ID) error {
+	decos, err := r.Decorations()
+	if err != nil {
+		return err
+	}
+	out := []logJSON{}
+	for i, id := range ids {
+		commit, err := r.ReadCommit(id)
+		if err != nil {
+			return err
+		}
+		entry := ui.LogEntry{ID: id, Commit: commit, Refs: decos[id]}
+		if c.Bool("json") {
+			out = append(out, toLogJSON(entry))
+			continue
+		}
+		if err := e.styles.WriteLog(e.out, entry, c.Bool("oneline"), nil, i == 0); err != nil {
+			return err
+		}
+	}
+	if c.Bool("json") {
+		return e.printJSON(out)
+	}
+	return nil
+}
+
+func toLogJSON(entry ui.LogEntry) logJSON {
+	c := entry.Commit
+	j := logJSON{ID: entry.ID, Name: c.Name, Run: c.Run, Parents: c.Parents, Author: c.Author,
+		Time: c.Time, Message: c.Message, Refs: entry.Refs, Metrics: c.Metrics}
+	if j.Refs == nil {
+		j.Refs = []string{}
+	}
+	return j
 }

@@ -116,6 +116,7 @@ func newApp(e *env) *cli.App {
 			compareCommand(e),
 			checkCommand(e), importCommand(e),
 			runCommand(e),
+			queryCommand(e), reindexCommand(e),
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			hint := "see 'modeldb --help'"
