@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/modeldb/modeldb/bench/benchrepo"
 	"github.com/modeldb/modeldb/objects"
 	"github.com/modeldb/modeldb/repo"
-	fsstore "github.com/modeldb/modeldb/storage/fs"
 )
 
 const (
@@ -98,15 +98,7 @@ func runText(i int) string {
 
 func genModeldb(dir string, n int) error {
 	start := time.Now()
-	r, err := repo.Init(dir)
-	if err != nil {
-		return err
-	}
-	mdb := r.Dir
-	if err := r.Close(); err != nil {
-		return err
-	}
-	r, err = repo.OpenDirWith(mdb, fsstore.Options{NotDurable: true})
+	r, err := benchrepo.Create(dir)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/modeldb/modeldb/bench/benchrepo"
 	"github.com/modeldb/modeldb/objects"
 	"github.com/modeldb/modeldb/repo"
-	fsstore "github.com/modeldb/modeldb/storage/fs"
 )
 
 const author = "Bench <bench@example.com>"
@@ -32,15 +32,7 @@ func main() {
 
 func generate(dir string, n int) error {
 	start := time.Now()
-	r, err := repo.Init(dir)
-	if err != nil {
-		return err
-	}
-	mdb := r.Dir
-	if err := r.Close(); err != nil {
-		return err
-	}
-	r, err = repo.OpenDirWith(mdb, fsstore.Options{NotDurable: true})
+	r, err := benchrepo.Create(dir)
 	if err != nil {
 		return err
 	}
